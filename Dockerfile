@@ -1,0 +1,23 @@
+# Build: compile TypeScript with dev dependencies.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Run: production dependencies and the compiled output only, as the unprivileged node user.
+FROM node:20-bookworm-slim
+ARG REVISION=unknown
+ENV NODE_ENV=production DMS_EXPORTER_REVISION=${REVISION}
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY config.yaml /etc/dms-datatrack-exporter/config.yaml
+USER node
+EXPOSE 10036
+HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:10036/-/healthy').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "dist/main.js"]
+CMD ["--config.file=/etc/dms-datatrack-exporter/config.yaml"]

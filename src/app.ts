@@ -1,0 +1,94 @@
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Collector } from './collector/collector.js';
+import { scrapeTimeoutMs } from './collector/deadline.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, renderScrape } from './metrics/render.js';
+import { renderLandingPage } from './http/landing.js';
+import type { RuntimeStore } from './runtime.js';
+
+export interface AppDeps {
+  readonly store: RuntimeStore;
+  readonly collector: Collector;
+  readonly selfRegistry: Registry;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly now?: () => number;
+}
+
+/** The HTTP surface. Never listens itself: main.ts does, tests drive `app.callback()` or a port. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  const router = new Router();
+  const now = deps.now ?? Date.now;
+
+  router.get('/metrics', async (ctx) => {
+    const { target } = deps.store.current();
+    const deadline = scrapeTimeoutMs(
+      ctx.get('X-Prometheus-Scrape-Timeout-Seconds') || undefined,
+      target.settings,
+    );
+    if (!deadline.ok) {
+      ctx.status = 400;
+      ctx.body = `${deadline.error}\n`;
+      return;
+    }
+    // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format.
+    const wantsOpenMetrics =
+      ctx.accepts('text/plain', 'application/openmetrics-text') === 'application/openmetrics-text';
+    const contentType = wantsOpenMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+    const result = await deps.collector.collect(target, deadline.timeoutMs);
+    ctx.type = contentType;
+    ctx.body = await renderScrape(result, deps.selfRegistry, contentType);
+  });
+
+  router.get('/', (ctx) => {
+    const { orders } = deps.store.current().config;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = renderLandingPage(deps.version, deps.collector.lastKnown(orders), now());
+  });
+
+  router.get('/-/healthy', (ctx) => {
+    ctx.body = 'Healthy\n';
+  });
+
+  // The app exists only once a valid config is loaded, so being able to answer means ready.
+  router.get('/-/ready', (ctx) => {
+    ctx.body = 'Ready\n';
+  });
+
+  router.post('/-/reload', async (ctx) => {
+    const result = await deps.store.reload();
+    if (result.ok) {
+      ctx.body = 'Config reloaded\n';
+      return;
+    }
+    ctx.status = 500;
+    ctx.body = `Failed to reload config, keeping the previous one:\n${result.errors.join('\n')}\n`;
+  });
+
+  app.use(internalErrors(deps.logger));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+/** Only a bug of ours reaches here: answer 500 without internals, log the details. */
+function internalErrors(logger: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        ctx.status = status;
+        ctx.body = `${ctx.message}\n`;
+        return;
+      }
+      logger.error({ err, path: ctx.path }, 'request failed');
+      ctx.status = 500;
+      ctx.body = 'Internal error\n';
+    }
+  };
+}

@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+import type { LevelWithSilent } from 'pino';
+import { LOG_LEVELS, type LogFormat } from './logging.js';
+
+export const DEFAULT_PORT = 10036;
+
+export interface ListenAddress {
+  /** undefined: all interfaces, as `:PORT` means for Prometheus exporters. */
+  readonly host: string | undefined;
+  readonly port: number;
+}
+
+export interface ExporterFlags {
+  readonly configFile: string;
+  readonly configCheck: boolean;
+  readonly listen: ListenAddress;
+  readonly logLevel: LevelWithSilent;
+  readonly logFormat: LogFormat;
+  readonly demo: boolean;
+}
+
+export type Command =
+  | { readonly kind: 'exporter'; readonly flags: ExporterFlags }
+  | {
+      readonly kind: 'simulate';
+      readonly listen: ListenAddress;
+      readonly scenarioFile: string;
+      readonly logLevel: LevelWithSilent;
+      readonly logFormat: LogFormat;
+    }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'usage_error'; readonly message: string };
+
+export const USAGE = `Usage: dms-datatrack-exporter [flags]
+       dms-datatrack-exporter simulate --scenario=FILE [--listen=HOST:PORT] [--log.level=L] [--log.format=F]
+
+Prometheus exporter for Alibaba Cloud DMS data-tracking tickets (GetDataTrackJobDegree).
+
+Flags:
+  --config.file=PATH           configuration file (default: config.yaml)
+  --config.check               validate the configuration, print OK or the errors, exit 0 or 1
+  --web.listen-address=ADDR    HOST:PORT or :PORT to serve /metrics on (default: :${DEFAULT_PORT})
+  --log.level=LEVEL            debug, info, warn or error (default: info)
+  --log.format=FORMAT          logfmt or json (default: logfmt)
+  --demo                       run against a built-in DMS simulator with demo orders (no account needed)
+  --version                    print the version and exit
+  --help                       print this help and exit
+
+simulate: serve a simulated DMS API (signature-checking) for tests and demos.
+  --scenario=FILE              scenario file (see docs/simulator.md)
+  --listen=HOST:PORT           address to listen on (default: 127.0.0.1:0, a free port)
+`;
+
+const EXPORTER_OPTIONS = {
+  'config.file': { type: 'string', default: 'config.yaml' },
+  'config.check': { type: 'boolean', default: false },
+  'web.listen-address': { type: 'string', default: `:${DEFAULT_PORT}` },
+  'log.level': { type: 'string', default: 'info' },
+  'log.format': { type: 'string', default: 'logfmt' },
+  demo: { type: 'boolean', default: false },
+  version: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const SIMULATE_OPTIONS = {
+  scenario: { type: 'string' },
+  listen: { type: 'string', default: '127.0.0.1:0' },
+  'log.level': { type: 'string', default: 'info' },
+  'log.format': { type: 'string', default: 'logfmt' },
+} as const;
+
+/** Pure: argv (without node and script) to what to do. Every mistake is a usage_error with a reason. */
+export function parseCommandLine(argv: readonly string[]): Command {
+  try {
+    return argv[0] === 'simulate' ? parseSimulate(argv.slice(1)) : parseExporter(argv);
+  } catch (err) {
+    // parseArgs throws TypeErrors with a readable message for unknown flags and missing values.
+    return { kind: 'usage_error', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function parseExporter(argv: readonly string[]): Command {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: EXPORTER_OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const common = parseCommon(values['web.listen-address'], values['log.level'], values['log.format']);
+  if (typeof common === 'string') return { kind: 'usage_error', message: common };
+  return {
+    kind: 'exporter',
+    flags: {
+      ...common,
+      configFile: values['config.file'],
+      configCheck: values['config.check'],
+      demo: values.demo,
+    },
+  };
+}
+
+function parseSimulate(argv: readonly string[]): Command {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: SIMULATE_OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.scenario === undefined)
+    return { kind: 'usage_error', message: 'simulate needs --scenario=FILE' };
+  const common = parseCommon(values.listen, values['log.level'], values['log.format']);
+  if (typeof common === 'string') return { kind: 'usage_error', message: common };
+  return { kind: 'simulate', scenarioFile: values.scenario, ...common };
+}
+
+interface CommonFlags {
+  readonly listen: ListenAddress;
+  readonly logLevel: LevelWithSilent;
+  readonly logFormat: LogFormat;
+}
+
+/** The flags both commands share; a string is the first problem found. */
+function parseCommon(listenText: string, levelText: string, formatText: string): CommonFlags | string {
+  const listen = parseListenAddress(listenText);
+  if (typeof listen === 'string') return listen;
+  const logLevel = LOG_LEVELS.find((l) => l === levelText);
+  if (logLevel === undefined)
+    return `invalid --log.level "${levelText}": want one of ${LOG_LEVELS.join(', ')}`;
+  if (formatText !== 'json' && formatText !== 'logfmt') {
+    return `invalid --log.format "${formatText}": want logfmt or json`;
+  }
+  return { listen, logLevel, logFormat: formatText };
+}
+
+/** `HOST:PORT`, `:PORT` or `[v6]:PORT`; returns an error message for anything else. */
+export function parseListenAddress(text: string): ListenAddress | string {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) return `invalid listen address "${text}": want HOST:PORT or :PORT`;
+  const host = match[1] ?? match[2];
+  return { host: host === '' ? undefined : host, port };
+}

@@ -1,0 +1,107 @@
+// The one file that imports the Alibaba SDK (STYLE.md principle 7). The SDK packages are CommonJS;
+// under Node's ESM loader their default import is `module.exports`, so the classes sit on `.default`.
+import OpenApiModule, * as $OpenApi from '@alicloud/openapi-client';
+import CredentialsModule from '@alicloud/credentials';
+import * as $Util from '@alicloud/tea-util';
+import OpenApiUtilModule from '@alicloud/openapi-util';
+import type { Profile } from '../config/types.js';
+import { interpretJobDegreeBody } from './answer.js';
+import { classifySdkError } from './classify-error.js';
+import { redactMessage } from './redact.js';
+import { raceAbort } from '../util/abort.js';
+import {
+  ACTION_GET_JOB_DEGREE,
+  type CallOptions,
+  type DmsClient,
+  type DmsResult,
+  type JobDegreeRequest,
+} from './types.js';
+
+const OpenApi = OpenApiModule.default;
+const Credential = CredentialsModule.default;
+const OpenApiUtil = OpenApiUtilModule.default;
+type OpenApiClient = InstanceType<typeof OpenApi>;
+
+const API_VERSION = '2018-11-01';
+
+export interface AlibabaClientOptions {
+  readonly userAgent: string;
+}
+
+/** A DmsClient for one profile, calling DMS through `@alicloud/openapi-client`. */
+export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientOptions): DmsClient {
+  const sdk = new OpenApi(new $OpenApi.Config(sdkConfig(profile, options.userAgent)));
+  const knownSecrets = secretsOf(profile);
+  return {
+    getJobDegree: (request, callOptions) => callJobDegree(sdk, request, callOptions, knownSecrets),
+  };
+}
+
+function sdkConfig(profile: Profile, userAgent: string): Record<string, unknown> {
+  const credentials =
+    profile.credentials.kind === 'access_key'
+      ? {
+          accessKeyId: profile.credentials.accessKeyId,
+          accessKeySecret: profile.credentials.accessKeySecret.reveal(),
+          securityToken: profile.credentials.securityToken?.reveal(),
+        }
+      : // Without any credential the SDK does not fall back to the chain: it must be passed explicitly.
+        { credential: new Credential() };
+  return {
+    ...credentials,
+    endpoint: profile.endpoint,
+    // Config.protocol overrides Params.protocol; unset, the SDK would speak https to the simulator.
+    protocol: profile.protocol,
+    userAgent,
+    ...(profile.signatureAlgorithm === 'HMAC-SHA1' ? { signatureAlgorithm: 'v2' } : {}),
+  };
+}
+
+function secretsOf(profile: Profile): string[] {
+  if (profile.credentials.kind !== 'access_key') return [];
+  const { accessKeyId, accessKeySecret, securityToken } = profile.credentials;
+  return [accessKeyId, accessKeySecret.reveal(), ...(securityToken ? [securityToken.reveal()] : [])];
+}
+
+async function callJobDegree(
+  sdk: OpenApiClient,
+  request: JobDegreeRequest,
+  { signal, timeoutMs }: CallOptions,
+  knownSecrets: readonly string[],
+): Promise<DmsResult> {
+  if (signal.aborted) return abortedResult();
+  const query: Record<string, number> = { OrderId: request.orderId };
+  if (request.tid !== undefined) query.Tid = request.tid;
+  const params = new $OpenApi.Params({
+    action: ACTION_GET_JOB_DEGREE,
+    version: API_VERSION,
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+  const openApiRequest = new $OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query) });
+  // connectTimeout is really a socket-idle timer for the whole exchange: keep it >= readTimeout.
+  const timeout = Math.max(1, Math.ceil(timeoutMs));
+  const runtime = new $Util.RuntimeOptions({ readTimeout: timeout, connectTimeout: timeout });
+
+  const call = sdk.callApi(params, openApiRequest, runtime).then(
+    (response: { body?: unknown }) => interpretJobDegreeBody(response.body),
+    (thrown: unknown): DmsResult => {
+      const { rawMessage, ...error } = classifySdkError(thrown);
+      return { ok: false, error: { ...error, message: redactMessage(rawMessage, knownSecrets) } };
+    },
+  );
+  // The SDK takes no AbortSignal: answer `timeout` at once and let the SDK's own timer end the socket.
+  return raceAbort(call, signal, abortedResult);
+}
+
+function abortedResult(): DmsResult {
+  return {
+    ok: false,
+    error: { code: 'timeout', message: 'scrape deadline reached before DMS answered', requestId: undefined },
+  };
+}

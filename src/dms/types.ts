@@ -1,0 +1,76 @@
+/** The nine states DMS reports for a data-tracking job, in pipeline order. */
+export const JOB_STATUSES = [
+  'INIT',
+  'LISTING',
+  'LIST_SUCCESS',
+  'DOWNLOADING',
+  'DOWNLOAD_FAIL',
+  'DOWNLOAD_SUCCESS',
+  'FILTERING',
+  'FILTER_FAIL',
+  'FILTER_SUCCESS',
+] as const;
+
+export type DmsJobStatus = (typeof JOB_STATUSES)[number];
+
+/** What we expose: a DMS state, or UNKNOWN for a value this exporter does not know (a newer DMS). */
+export type JobStatus = DmsJobStatus | 'UNKNOWN';
+
+/** States after which DMS does not change the job any more. */
+export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set<JobStatus>([
+  'FILTER_SUCCESS',
+  'DOWNLOAD_FAIL',
+  'FILTER_FAIL',
+]);
+
+export function isDmsJobStatus(value: string): value is DmsJobStatus {
+  return (JOB_STATUSES as readonly string[]).includes(value);
+}
+
+/** A ratio known to lie in [0, 1]; only `answer.ts` makes one. */
+export type Ratio = number & { readonly __ratio: unique symbol };
+
+export interface JobDegree {
+  readonly status: JobStatus;
+  /** The status text exactly as DMS sent it; differs from `status` only when that is UNKNOWN. */
+  readonly rawStatus: string;
+  readonly statusDesc: string;
+  readonly listRatio: Ratio;
+  readonly downloadRatio: Ratio;
+  readonly filterRatio: Ratio;
+  readonly requestId: string | undefined;
+}
+
+/**
+ * Why a call gave no usable answer. `code` is bounded: an Alibaba error code (`Throttling.User`,
+ * `SignatureDoesNotMatch`, a DMS `ErrorCode`), or one of ours: `timeout`, `network`, `http_<status>`,
+ * `malformed_response`, `other`. It becomes a label value, so it never carries free text.
+ */
+export interface DmsError {
+  readonly code: string;
+  /** For logs: never contains credentials (see `redact.ts`). */
+  readonly message: string;
+  readonly requestId: string | undefined;
+}
+
+export type DmsResult =
+  { readonly ok: true; readonly degree: JobDegree } | { readonly ok: false; readonly error: DmsError };
+
+export interface JobDegreeRequest {
+  readonly orderId: number;
+  readonly tid: number | undefined;
+}
+
+export interface CallOptions {
+  /** Aborting resolves the call at once with code `timeout`. */
+  readonly signal: AbortSignal;
+  /** Upper bound for the HTTP exchange, handed to the SDK's read and connect timeouts. */
+  readonly timeoutMs: number;
+}
+
+/** The DMS API seam. Implementations never throw: every failure is a `DmsResult` with `ok: false`. */
+export interface DmsClient {
+  getJobDegree(request: JobDegreeRequest, options: CallOptions): Promise<DmsResult>;
+}
+
+export const ACTION_GET_JOB_DEGREE = 'GetDataTrackJobDegree';

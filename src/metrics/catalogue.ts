@@ -1,0 +1,70 @@
+/**
+ * Every metric this exporter writes, with its help text: the one place names are spelled.
+ * Tests check the alert rules and the dashboard against `ALL_METRIC_NAMES`.
+ */
+const PREFIX = 'aliyun_dms_datatrack_';
+
+export const METRICS = {
+  up: {
+    name: `${PREFIX}up`,
+    help: 'Whether this scrape got a valid answer from DMS for the order (1) or not (0). When 0, the order has no completion or status series in this scrape.',
+  },
+  stageCompletionRatio: {
+    name: `${PREFIX}stage_completion_ratio`,
+    help: 'Completion of one stage of the data-tracking job (list, download, filter) from 0 to 1, as DMS GetDataTrackJobDegree reports it. Jobs in a final state are answered from memory until scrape.terminal_recheck passes.',
+  },
+  jobStatus: {
+    name: `${PREFIX}job_status`,
+    help: 'Current state of the data-tracking job: 1 for the state DMS reports, 0 for the others (UNKNOWN: a state this exporter does not know). Jobs in a final state (FILTER_SUCCESS, DOWNLOAD_FAIL, FILTER_FAIL) are answered from memory until scrape.terminal_recheck passes.',
+  },
+  lastSuccessTimestamp: {
+    name: `${PREFIX}last_success_timestamp_seconds`,
+    help: 'Unix time of the last valid DMS answer for the order (kept across scrapes; a final-state answer served from memory keeps the time it was fetched).',
+  },
+  orderInfo: {
+    name: `${PREFIX}order_info`,
+    help: 'Configured data-tracking orders: display name, profile and tenant id (always 1).',
+  },
+  orderErrorInfo: {
+    name: `${PREFIX}order_error_info`,
+    help: 'Why this scrape has no answer for the order (only present when up is 0): an Alibaba error code, or timeout, network, http_<status>, malformed_response, other.',
+  },
+  scrapeDuration: {
+    name: `${PREFIX}scrape_duration_seconds`,
+    help: 'Time this scrape spent asking DMS about all orders.',
+  },
+  scrapeTimeout: {
+    name: `${PREFIX}scrape_timeout_seconds`,
+    help: "Time budget of this scrape's DMS calls: scrape.timeout, lowered by Prometheus' X-Prometheus-Scrape-Timeout-Seconds minus scrape.timeout_offset.",
+  },
+  apiRequests: {
+    name: `${PREFIX}api_requests_total`,
+    help: 'DMS OpenAPI calls made, by action.',
+  },
+  apiRequestErrors: {
+    name: `${PREFIX}api_request_errors_total`,
+    help: 'DMS OpenAPI calls that gave no valid answer, by action and error code (Alibaba code such as Throttling.User, or timeout, network, http_<status>, malformed_response, other).',
+  },
+  apiRequestDuration: {
+    name: `${PREFIX}api_request_duration_seconds`,
+    help: 'Duration of DMS OpenAPI calls, by action.',
+  },
+  answersReused: {
+    name: `${PREFIX}answers_reused_total`,
+    help: 'Order answers served without a DMS call of their own: in_flight (shared with a concurrent scrape), terminal_cache (a final-state job within scrape.terminal_recheck).',
+  },
+  buildInfo: {
+    name: `${PREFIX}exporter_build_info`,
+    help: 'Version of the exporter (always 1).',
+  },
+  configReloadSuccessful: {
+    name: `${PREFIX}config_last_reload_successful`,
+    help: 'Whether the last configuration reload succeeded (1) or failed and the previous configuration is still in use (0).',
+  },
+  configReloadTimestamp: {
+    name: `${PREFIX}config_last_reload_success_timestamp_seconds`,
+    help: 'Unix time of the last successful configuration load.',
+  },
+} as const;
+
+export const ALL_METRIC_NAMES: readonly string[] = Object.values(METRICS).map((m) => m.name);

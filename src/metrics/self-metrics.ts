@@ -1,0 +1,63 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiRecorder } from '../collector/types.js';
+import { ACTION_GET_JOB_DEGREE } from '../dms/types.js';
+import { METRICS } from './catalogue.js';
+
+export interface BuildInfo {
+  readonly version: string;
+  readonly revision: string;
+}
+
+/** The exporter's own metrics: live as long as the process, unlike the per-scrape order data. */
+export interface SelfMetrics {
+  readonly registry: Registry;
+  readonly recorder: ApiRecorder;
+  configLoaded(success: boolean, nowMs: number): void;
+}
+
+export function createSelfMetrics(build: BuildInfo): SelfMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({ ...METRICS.apiRequests, labelNames: ['action'], registers });
+  const errors = new Counter({ ...METRICS.apiRequestErrors, labelNames: ['action', 'code'], registers });
+  const duration = new Histogram({
+    ...METRICS.apiRequestDuration,
+    labelNames: ['action'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const reused = new Counter({ ...METRICS.answersReused, labelNames: ['reason'], registers });
+  const reloadOk = new Gauge({ ...METRICS.configReloadSuccessful, registers });
+  const reloadTime = new Gauge({ ...METRICS.configReloadTimestamp, registers });
+  new Gauge({
+    ...METRICS.buildInfo,
+    labelNames: ['version', 'revision', 'nodejs_version'],
+    registers,
+  }).set({ version: build.version, revision: build.revision, nodejs_version: process.version }, 1);
+
+  // Zero-initialised so rate() and increase() work from the first scrape on.
+  requests.inc({ action: ACTION_GET_JOB_DEGREE }, 0);
+  duration.zero({ action: ACTION_GET_JOB_DEGREE });
+  reused.inc({ reason: 'in_flight' }, 0);
+  reused.inc({ reason: 'terminal_cache' }, 0);
+
+  return {
+    registry,
+    recorder: {
+      requestFinished(action, seconds, errorCode) {
+        requests.inc({ action });
+        duration.observe({ action }, seconds);
+        if (errorCode !== undefined) errors.inc({ action, code: errorCode });
+      },
+      answerReused(reason) {
+        reused.inc({ reason });
+      },
+    },
+    configLoaded(success, nowMs) {
+      reloadOk.set(success ? 1 : 0);
+      if (success) reloadTime.set(nowMs / 1000);
+    },
+  };
+}

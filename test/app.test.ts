@@ -1,0 +1,212 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  TEST_KEY,
+  familyLines,
+  sampleValue,
+  scenarioFromYaml,
+  startStack,
+  type Stack,
+} from './support/stack.js';
+
+const ORDER_FAMILIES = [
+  'aliyun_dms_datatrack_up',
+  'aliyun_dms_datatrack_stage_completion_ratio',
+  'aliyun_dms_datatrack_job_status',
+  'aliyun_dms_datatrack_last_success_timestamp_seconds',
+  'aliyun_dms_datatrack_order_info',
+  'aliyun_dms_datatrack_order_error_info',
+];
+const FIXED_NOW_MS = 1_800_000_000_000;
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function goldenStack(): Promise<Stack> {
+  const scenario = scenarioFromYaml(await readFile('test/fixtures/golden/scenario.yaml', 'utf8'));
+  const configText = await readFile('test/fixtures/golden/config.yaml', 'utf8');
+  return startStack({ scenario, configText, elapsedMs: () => 100_000, now: () => FIXED_NOW_MS });
+}
+
+function simpleScenario(orders: string, extra = ''): string {
+  return `credentials:\n  - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }\n${extra}orders:\n${orders}`;
+}
+
+const SIMPLE_CONFIG = (orders: string, scrape = ''): string => `profiles:
+  default: { endpoint: \${SIM}, protocol: http, access_key_id: \${AK_ID}, access_key_secret: \${AK_SECRET} }
+${scrape}orders:
+${orders}`;
+
+describe('GET /metrics against the simulator', () => {
+  it('matches the golden text for a fixed scenario (every state, every failure kind)', async () => {
+    stack = await goldenStack();
+    const { status, text } = await stack.scrape();
+    expect(status).toBe(200);
+    const actual = `${familyLines(text, ORDER_FAMILIES)}\n`;
+    const goldenPath = 'test/fixtures/golden/scrape.prom';
+    if (process.env.UPDATE_GOLDEN === '1') await writeFile(goldenPath, actual);
+    expect(actual).toBe(await readFile(goldenPath, 'utf8'));
+  });
+
+  it('counts each failed call by its code and logs why, without the secret', async () => {
+    stack = await goldenStack();
+    const { text } = await stack.scrape();
+    const errors = (code: string) =>
+      sampleValue(
+        text,
+        `aliyun_dms_datatrack_api_request_errors_total{action="GetDataTrackJobDegree",code="${code}"}`,
+      );
+    expect(errors('SignatureDoesNotMatch')).toBe(1);
+    expect(errors('Throttling.User')).toBe(1);
+    expect(errors('malformed_response')).toBe(2);
+    expect(errors('UnknownError')).toBe(1);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"}')).toBe(
+      12,
+    );
+    const warning = stack.logs.find((l) => l.order_id === 111);
+    expect(warning).toMatchObject({
+      level: 'warn',
+      code: 'SignatureDoesNotMatch',
+      msg: 'cannot read order from DMS',
+    });
+    for (const output of [text, ...stack.rawLogs]) {
+      expect(output).not.toContain(TEST_KEY.accessKeySecret);
+      expect(output).not.toContain('not-the-secret');
+    }
+  });
+
+  it('serves OpenMetrics when Prometheus asks for it', async () => {
+    stack = await goldenStack();
+    const { contentType, text } = await stack.scrape({ Accept: PROMETHEUS_ACCEPT });
+    expect(contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    expect(text).toContain('aliyun_dms_datatrack_up{order_id="104"} 1');
+  });
+
+  it('costs one DMS call per order however many scrapes run at once', async () => {
+    const orders = [1, 2, 3].map(
+      (id) => `  - { id: ${id}, list: 60s, download: 60s, filter: 60s, fault: { kind: slow, delay: 300ms } }`,
+    );
+    stack = await startStack({
+      scenario: scenarioFromYaml(simpleScenario(orders.join('\n'))),
+      configText: SIMPLE_CONFIG('  - id: 1\n  - id: 2\n  - id: 3\n'),
+    });
+    const scrapes = await Promise.all(Array.from({ length: 6 }, () => stack!.scrape()));
+    expect(scrapes.map((s) => s.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    for (const s of scrapes) expect(sampleValue(s.text, 'aliyun_dms_datatrack_up{order_id="2"}')).toBe(1);
+    expect(stack.simulator.callCount({ action: 'GetDataTrackJobDegree' })).toBe(3);
+    const last = (await stack.scrape()).text;
+    expect(sampleValue(last, 'aliyun_dms_datatrack_answers_reused_total{reason="in_flight"}')).toBe(15);
+  });
+
+  it('answers a final-state job from memory until terminal_recheck passes', async () => {
+    const scenario = scenarioFromYaml(
+      simpleScenario('  - { id: 7, list: 1s, pause: 0s, download: 1s, filter: 1s }'),
+    );
+    stack = await startStack({
+      scenario,
+      elapsedMs: () => 60_000,
+      configText: SIMPLE_CONFIG('  - id: 7\n'),
+    });
+    await stack.scrape();
+    const second = await stack.scrape();
+    expect(
+      sampleValue(second.text, 'aliyun_dms_datatrack_job_status{order_id="7",status="FILTER_SUCCESS"}'),
+    ).toBe(1);
+    expect(stack.simulator.callCount({ orderId: 7 })).toBe(1);
+    expect(
+      sampleValue(second.text, 'aliyun_dms_datatrack_answers_reused_total{reason="terminal_cache"}'),
+    ).toBe(1);
+
+    stack.setConfigText(SIMPLE_CONFIG('  - id: 7\n', 'scrape: { terminal_recheck: 0s }\n'));
+    expect(await stack.store.reload()).toEqual({ ok: true });
+    await stack.scrape();
+    expect(stack.simulator.callCount({ orderId: 7 })).toBe(2);
+  });
+
+  it('gives up on slow orders at the deadline from Prometheus, marking only them failed', async () => {
+    const scenario = scenarioFromYaml(
+      simpleScenario(
+        '  - { id: 1, list: 60s, download: 60s, filter: 60s }\n  - { id: 2, list: 60s, download: 60s, filter: 60s, fault: { kind: slow, delay: 5s } }\n',
+      ),
+    );
+    stack = await startStack({ scenario, configText: SIMPLE_CONFIG('  - id: 1\n  - id: 2\n') });
+    const started = Date.now();
+    const { status, text } = await stack.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' });
+    const elapsed = Date.now() - started;
+    expect(status).toBe(200);
+    expect(elapsed).toBeLessThan(1_500);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_up{order_id="1"}')).toBe(1);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_up{order_id="2"}')).toBe(0);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_order_error_info{order_id="2",code="timeout"}')).toBe(1);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_scrape_timeout_seconds')).toBe(1);
+    expect(text).not.toContain('aliyun_dms_datatrack_job_status{order_id="2"');
+  });
+
+  it('drops a removed order at once on reload, and keeps the old config when a reload is bad', async () => {
+    const scenario = scenarioFromYaml(
+      simpleScenario(
+        '  - { id: 1, list: 60s, download: 60s, filter: 60s }\n  - { id: 2, list: 60s, download: 60s, filter: 60s }\n',
+      ),
+    );
+    stack = await startStack({ scenario, configText: SIMPLE_CONFIG('  - id: 1\n  - id: 2\n') });
+    expect((await stack.scrape()).text).toContain('aliyun_dms_datatrack_up{order_id="2"} 1');
+
+    stack.setConfigText(SIMPLE_CONFIG('  - id: 1\n'));
+    expect(await stack.store.reload()).toEqual({ ok: true });
+    let text = (await stack.scrape()).text;
+    expect(text).not.toContain('order_id="2"');
+    expect(sampleValue(text, 'aliyun_dms_datatrack_config_last_reload_successful')).toBe(1);
+
+    stack.setConfigText(SIMPLE_CONFIG('  - id: -1\n'));
+    const failed = await stack.store.reload();
+    expect(failed.ok).toBe(false);
+    const response = await fetch(`${stack.url}/-/reload`, { method: 'POST' });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toMatch(
+      /^Failed to reload config, keeping the previous one:\nconfig\.yaml:\d+: orders\[0\]\.id: /,
+    );
+    text = (await stack.scrape()).text;
+    expect(text).toContain('aliyun_dms_datatrack_up{order_id="1"} 1');
+    expect(sampleValue(text, 'aliyun_dms_datatrack_config_last_reload_successful')).toBe(0);
+  });
+});
+
+describe('HTTP surface', () => {
+  it('answers health, readiness, 404, 405 and a bad scrape-timeout header', async () => {
+    stack = await goldenStack();
+    const get = (path: string, init?: RequestInit) => fetch(`${stack!.url}${path}`, init);
+    expect((await get('/-/healthy')).status).toBe(200);
+    expect((await get('/-/ready')).status).toBe(200);
+    expect(stack.simulator.callCount()).toBe(0);
+    expect((await get('/nope')).status).toBe(404);
+    const wrongMethod = await get('/metrics', { method: 'POST' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toContain('GET');
+    const bad = await stack.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': 'soon' });
+    expect(bad).toMatchObject({
+      status: 400,
+      text: 'invalid X-Prometheus-Scrape-Timeout-Seconds header: "soon"\n',
+    });
+  });
+
+  it('lists the orders with their last known state on the landing page, without calling DMS', async () => {
+    stack = await goldenStack();
+    const before = await (await fetch(`${stack.url}/`)).text();
+    expect(before).toContain('<td>105</td><td>download-failed</td>');
+    expect(before).toContain('not scraped yet');
+    expect(stack.simulator.callCount()).toBe(0);
+    await stack.scrape();
+    const page = await (await fetch(`${stack.url}/`)).text();
+    expect(page).toContain('data-status="DOWNLOAD_FAIL"');
+    expect(page).toContain('data-status="FILTER_SUCCESS"');
+    expect(page).toContain('aria-valuenow="50"');
+    expect(page).toContain('(last call failed: SignatureDoesNotMatch)');
+    expect(page).not.toContain(TEST_KEY.accessKeySecret);
+  });
+});

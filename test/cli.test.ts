@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORT, parseCommandLine, parseListenAddress } from '../src/cli.js';
+
+describe('parseCommandLine', () => {
+  it('defaults to config.yaml on all interfaces at the default port', () => {
+    expect(parseCommandLine([])).toEqual({
+      kind: 'exporter',
+      flags: {
+        configFile: 'config.yaml',
+        configCheck: false,
+        listen: { host: undefined, port: DEFAULT_PORT },
+        logLevel: 'info',
+        logFormat: 'logfmt',
+        demo: false,
+      },
+    });
+  });
+
+  it('reads the dotted flags', () => {
+    const command = parseCommandLine([
+      '--config.file=/etc/dms.yaml',
+      '--config.check',
+      '--web.listen-address=127.0.0.1:9999',
+      '--log.level=debug',
+      '--log.format=json',
+    ]);
+    expect(command).toMatchObject({
+      kind: 'exporter',
+      flags: {
+        configFile: '/etc/dms.yaml',
+        configCheck: true,
+        listen: { host: '127.0.0.1', port: 9999 },
+        logLevel: 'debug',
+        logFormat: 'json',
+      },
+    });
+  });
+
+  it.each([
+    [['--nope'], "Unknown option '--nope'"],
+    [['--log.level=loud'], 'invalid --log.level "loud": want one of debug, info, warn, error'],
+    [['--log.format=xml'], 'invalid --log.format "xml": want logfmt or json'],
+    [['--web.listen-address=9115'], 'invalid listen address "9115": want HOST:PORT or :PORT'],
+    [['simulate'], 'simulate needs --scenario=FILE'],
+    [['extra'], "Unexpected argument 'extra'"],
+  ])('%j is a usage error', (argv, message) => {
+    const command = parseCommandLine(argv);
+    expect(command.kind).toBe('usage_error');
+    expect(command.kind === 'usage_error' && command.message).toContain(message);
+  });
+
+  it('parses the simulate subcommand', () => {
+    expect(parseCommandLine(['simulate', '--scenario=s.yaml', '--listen=127.0.0.1:8080'])).toEqual({
+      kind: 'simulate',
+      scenarioFile: 's.yaml',
+      listen: { host: '127.0.0.1', port: 8080 },
+      logLevel: 'info',
+      logFormat: 'logfmt',
+    });
+  });
+});
+
+describe('parseListenAddress', () => {
+  it.each([
+    [':9115', { host: undefined, port: 9115 }],
+    ['0.0.0.0:1', { host: '0.0.0.0', port: 1 }],
+    ['[::1]:8080', { host: '::1', port: 8080 }],
+    ['localhost:0', { host: 'localhost', port: 0 }],
+  ])('%s', (text, expected) => {
+    expect(parseListenAddress(text)).toEqual(expected);
+  });
+
+  it('rejects a port above 65535', () => {
+    expect(parseListenAddress(':70000')).toBe('invalid listen address ":70000": want HOST:PORT or :PORT');
+  });
+});

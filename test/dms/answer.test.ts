@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { interpretJobDegreeBody } from '../../src/dms/answer.js';
+
+const good = {
+  RequestId: 'R-1',
+  Success: true,
+  JobDegree: {
+    JobStatus: 'DOWNLOADING',
+    StatusDesc: 'downloading',
+    ListCompletionDegree: 1,
+    DownloadCompletionDegree: 0.25,
+    FilterCompletionDegree: 0,
+  },
+};
+
+describe('interpretJobDegreeBody', () => {
+  it('accepts a documented answer', () => {
+    expect(interpretJobDegreeBody(good)).toEqual({
+      ok: true,
+      degree: {
+        status: 'DOWNLOADING',
+        rawStatus: 'DOWNLOADING',
+        statusDesc: 'downloading',
+        listRatio: 1,
+        downloadRatio: 0.25,
+        filterRatio: 0,
+        requestId: 'R-1',
+      },
+    });
+  });
+
+  it('maps a status it does not know to UNKNOWN and keeps the raw text', () => {
+    const result = interpretJobDegreeBody({ ...good, JobDegree: { ...good.JobDegree, JobStatus: 'PAUSED' } });
+    expect(result).toMatchObject({ ok: true, degree: { status: 'UNKNOWN', rawStatus: 'PAUSED' } });
+  });
+
+  it('turns Success=false on HTTP 200 into an error with the DMS code and request id', () => {
+    expect(
+      interpretJobDegreeBody({
+        RequestId: 'R-2',
+        Success: false,
+        ErrorCode: 'UnknownError',
+        ErrorMessage: 'no order',
+      }),
+    ).toEqual({
+      ok: false,
+      error: { code: 'UnknownError', message: 'DMS answered Success=false: no order', requestId: 'R-2' },
+    });
+  });
+
+  it.each([
+    ['a string', 'hello', 'answer is not a JSON object'],
+    ['an array', [good], 'answer is not a JSON object'],
+    ['no Success', { JobDegree: good.JobDegree }, 'answer has no Success=true'],
+    ['no JobDegree', { Success: true }, 'answer has no JobDegree object'],
+    [
+      'a ratio above 1',
+      { ...good, JobDegree: { ...good.JobDegree, ListCompletionDegree: 1.7 } },
+      'a completion degree is missing or outside [0, 1]',
+    ],
+    [
+      'a negative ratio',
+      { ...good, JobDegree: { ...good.JobDegree, FilterCompletionDegree: -0.1 } },
+      'a completion degree is missing or outside [0, 1]',
+    ],
+    [
+      'a ratio as text',
+      { ...good, JobDegree: { ...good.JobDegree, DownloadCompletionDegree: '0.5' } },
+      'a completion degree is missing or outside [0, 1]',
+    ],
+    [
+      'no JobStatus',
+      { ...good, JobDegree: { ...good.JobDegree, JobStatus: undefined } },
+      'JobStatus is missing',
+    ],
+  ])('rejects %s as malformed_response', (_what, body, message) => {
+    expect(interpretJobDegreeBody(body)).toMatchObject({
+      ok: false,
+      error: { code: 'malformed_response', message },
+    });
+  });
+});
