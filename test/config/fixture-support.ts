@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../../src/config/index.js';
+import type { ConfigResult } from '../../src/config/index.js';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
+
+/** Secret values the fixtures can reach; none may ever appear in a message or a printed config. */
+export const SECRET_VALUES = [
+  'sekrit-env-secret',
+  'sekrit-file-secret',
+  'sekrit-env-token',
+  'sekrit-file-token',
+];
+
+export const FIXTURE_ENV: Readonly<Record<string, string>> = {
+  DMS_AK_ID: 'LTAI5tFixtureKeyId',
+  DMS_AK_SECRET: 'sekrit-env-secret',
+  DMS_STS_TOKEN: 'sekrit-env-token',
+  EMPTY: '',
+};
+
+const SECRET_FILES: Readonly<Record<string, string>> = {
+  '/run/secrets/ak': 'sekrit-file-secret\n',
+  '/run/secrets/token': 'sekrit-file-token\r\n',
+  '/run/secrets/empty': '\n',
+};
+
+/** A fake file system for *_file keys; other paths fail as a missing file does. */
+export function readFixtureSecret(path: string): string | Error {
+  return SECRET_FILES[path] ?? new Error('no such file');
+}
+
+/** Parses a fixture with the fixture environment, naming it by its base name in messages. */
+export function parseFixture(path: string, env = FIXTURE_ENV): ConfigResult {
+  return parseConfig(readFileSync(path, 'utf8'), basename(path), env, readFixtureSecret);
+}

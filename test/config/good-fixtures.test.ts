@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENDPOINT, DEFAULT_SCRAPE } from '../../src/config/index.js';
+import type { Config, Profile } from '../../src/config/index.js';
+import { FIXTURES, parseFixture } from './fixture-support.js';
+
+function parseGood(name: string): Config {
+  const result = parseFixture(join(FIXTURES, 'good', name));
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.config;
+}
+
+function profile(config: Config, name: string): Profile {
+  const found = config.profiles.get(name);
+  if (found === undefined) throw new Error(`no profile ${name}`);
+  return found;
+}
+
+const IMPLICIT_DEFAULT: Profile = {
+  name: 'default',
+  endpoint: DEFAULT_ENDPOINT,
+  protocol: 'https',
+  tid: undefined,
+  signatureAlgorithm: 'ACS3-HMAC-SHA256',
+  credentials: { kind: 'default_chain' },
+};
+
+describe('good config fixtures', () => {
+  it.each(['empty.yaml', 'comments-only.yaml', 'empty-sections.yaml'])('%s is all defaults', (name) => {
+    const config = parseGood(name);
+    expect([...config.profiles.values()]).toEqual([IMPLICIT_DEFAULT]);
+    expect(config.scrape).toEqual({
+      timeoutMs: 10_000,
+      timeoutOffsetMs: 500,
+      concurrency: 8,
+      terminalRecheckMs: 600_000,
+    });
+    expect(config.scrape).toEqual(DEFAULT_SCRAPE);
+    expect(config.orders).toEqual([]);
+  });
+
+  it('gives orders the implicit default profile when profiles are left out', () => {
+    const config = parseGood('orders-without-profiles.yaml');
+    expect([...config.profiles.values()]).toEqual([IMPLICIT_DEFAULT]);
+    expect(config.orders).toEqual([
+      { id: 3212345, name: '', profile: 'default', tid: undefined },
+      { id: 3212346, name: 'nightly-rollback', profile: 'default', tid: 3000 },
+    ]);
+  });
+
+  describe('full.yaml', () => {
+    const config = parseGood('full.yaml');
+
+    it('reads the scrape settings', () => {
+      expect(config.scrape).toEqual({
+        timeoutMs: 90_000,
+        timeoutOffsetMs: 250,
+        concurrency: 256,
+        terminalRecheckMs: 0,
+      });
+    });
+
+    it('reads a key id from the environment and a secret from a file, without its trailing newline', () => {
+      const p = profile(config, 'default');
+      expect(p).toMatchObject({
+        endpoint: 'dms-enterprise.cn-hangzhou.aliyuncs.com',
+        protocol: 'https',
+        tid: 3000,
+      });
+      expect(p.credentials.kind).toBe('access_key');
+      if (p.credentials.kind !== 'access_key') return;
+      expect(p.credentials.accessKeyId).toBe('LTAI5tFixtureKeyId');
+      expect(p.credentials.accessKeySecret.reveal()).toBe('sekrit-file-secret');
+      expect(p.credentials.securityToken).toBeUndefined();
+    });
+
+    it('substitutes inside a string and reads a token file ending in CRLF', () => {
+      const p = profile(config, 'sts');
+      expect(p).toMatchObject({
+        endpoint: 'dms-enterprise.cn-shanghai.aliyuncs.com:8443',
+        signatureAlgorithm: 'HMAC-SHA1',
+      });
+      if (p.credentials.kind !== 'access_key') throw new Error('expected an access key');
+      expect(p.credentials.accessKeyId).toBe('STS.LTAI5tFixtureKeyId');
+      expect(p.credentials.accessKeySecret.reveal()).toBe('sekrit-env-secret');
+      expect(p.credentials.securityToken?.reveal()).toBe('sekrit-file-token');
+    });
+
+    it('reads literal credentials and the http protocol', () => {
+      const p = profile(config, 'simulator');
+      expect(p).toMatchObject({ endpoint: '127.0.0.1:9799', protocol: 'http', tid: undefined });
+      if (p.credentials.kind !== 'access_key') throw new Error('expected an access key');
+      expect(p.credentials.accessKeySecret.reveal()).toBe('sim-secret');
+      expect(p.credentials.securityToken?.reveal()).toBe('sekrit-env-token');
+    });
+
+    it('inherits the profile tid unless the order sets its own, and keeps $${ literal', () => {
+      expect(config.orders).toEqual([
+        { id: 3212345, name: 'prod-orders-rollback', profile: 'default', tid: 3000 },
+        { id: 3212346, name: '', profile: 'default', tid: 4000 },
+        { id: 9007199254740991, name: 'price-${not-a-variable}', profile: 'sts', tid: undefined },
+        { id: 7, name: '', profile: 'simulator', tid: undefined },
+      ]);
+    });
+  });
+});
