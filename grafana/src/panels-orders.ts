@@ -1,0 +1,124 @@
+import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { DATASOURCE } from './constants.js';
+import { ORDER_LEGEND, orderSelector, withOrderName } from './queries.js';
+import { STATE_COLOURS, stateValueMapping } from './states.js';
+import { instantQuery, instantTable, rangeQuery } from './targets.js';
+
+const STATUS = 'aliyun_dms_datatrack_job_status';
+const RATIO = 'aliyun_dms_datatrack_stage_completion_ratio';
+const UP = 'aliyun_dms_datatrack_up';
+
+/** One row per order: its current state, or NO_ANSWER when this scrape had none (up=0). */
+export function currentStatusTable(): cog.Builder<dashboard.Panel> {
+  const current = `max by (job, instance, order_id, status) (${orderSelector(STATUS)} == 1)`;
+  const unanswered = `label_replace(max by (job, instance, order_id) (${orderSelector(UP)} == 0), "status", "NO_ANSWER", "", "")`;
+  return new table.PanelBuilder()
+    .title('Current status')
+    .description(
+      'The state DMS reports for each data-tracking order now. DOWNLOAD_FAIL and FILTER_FAIL (red) are final ' +
+        'failures; FILTER_SUCCESS (green) means the ticket is done. NO_ANSWER: the last scrape got no valid DMS ' +
+        'answer for the order (see "Why orders have no answer").',
+    )
+    .datasource(DATASOURCE)
+    .withTarget(instantTable('A', withOrderName(`${current}\nor\n${unanswered}`)))
+    .withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: { Time: true, Value: true, job: true },
+        indexByName: { order_id: 0, name: 1, status: 2, instance: 3 },
+        renameByName: { order_id: 'Order', name: 'Name', status: 'Status', instance: 'Exporter' },
+      },
+    })
+    .mappings([stateValueMapping()])
+    .overrideByName('Status', [
+      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
+    ])
+    .sortBy([new common.TableSortByFieldStateBuilder().displayName('Order')])
+    .span(12)
+    .height(9);
+}
+
+/** How many of the selected orders are in each state now. */
+export function ordersPerState(): cog.Builder<dashboard.Panel> {
+  const panel = new stat.PanelBuilder()
+    .title('Orders per state')
+    .description(
+      'Number of selected orders in each state now; NO_ANSWER counts orders the last scrape could not read.',
+    )
+    .datasource(DATASOURCE)
+    .withTarget(instantQuery('A', `count by (status) (${orderSelector(STATUS)} == 1)`, '{{status}}'))
+    .withTarget(instantQuery('B', `count(${orderSelector(UP)} == 0)`, 'NO_ANSWER'))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.None)
+    .textMode(common.BigValueTextMode.ValueAndName)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Fixed).fixedColor('text'))
+    .span(12)
+    .height(9);
+  for (const [state, colour] of Object.entries(STATE_COLOURS)) {
+    panel.overrideByName(state, [{ id: 'color', value: { mode: 'fixed', fixedColor: colour } }]);
+  }
+  return panel;
+}
+
+/** Bars for one stage's completion ratio per order. */
+export function stageProgress(stage: 'list' | 'download' | 'filter'): cog.Builder<dashboard.Panel> {
+  const expr = withOrderName(
+    `max by (job, instance, order_id) (${orderSelector(RATIO, `stage="${stage}"`)})`,
+  );
+  return new bargauge.PanelBuilder()
+    .title(`${stage[0]?.toUpperCase() ?? ''}${stage.slice(1)} progress`)
+    .description(
+      `Completion of the ${stage} stage of each order, as DMS reports it (0-100 %). Orders without an answer ` +
+        'in the last scrape are missing here.',
+    )
+    .datasource(DATASOURCE)
+    .withTarget(instantQuery('A', expr, ORDER_LEGEND))
+    .unit('percentunit')
+    .min(0)
+    .max(1)
+    .decimals(0)
+    .thresholds(
+      new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+        { value: null, color: 'blue' },
+        { value: 1, color: 'green' },
+      ]),
+    )
+    .displayMode(common.BarGaugeDisplayMode.Basic)
+    .orientation(common.VizOrientation.Horizontal)
+    .showUnfilled(true)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+    .span(8)
+    .height(8);
+}
+
+/** The three ratios over the selected time range. */
+export function progressOverTime(): cog.Builder<dashboard.Panel> {
+  const expr = withOrderName(`max by (job, instance, order_id, stage) (${orderSelector(RATIO)})`);
+  return new timeseries.PanelBuilder()
+    .title('Progress over time')
+    .description(
+      'List, download and filter completion per order over time. A flat line on a running job is what ' +
+        'the DmsDataTrackJobStalled alert watches; gaps are scrapes without a valid DMS answer.',
+    )
+    .datasource(DATASOURCE)
+    .withTarget(rangeQuery('A', expr, `${ORDER_LEGEND} {{stage}}`))
+    .unit('percentunit')
+    .min(0)
+    .max(1)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Right)
+        .showLegend(true)
+        .calcs(['lastNotNull']),
+    )
+    .span(24)
+    .height(9);
+}

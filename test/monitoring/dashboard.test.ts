@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DASHBOARD_UID } from '../../grafana/src/constants.js';
+import { buildDashboard, renderDashboardJson } from '../../grafana/src/dashboard.js';
+
+const COMMITTED_PATH = 'grafana/dms-data-tracking.json';
+const committedText = readFileSync(COMMITTED_PATH, 'utf8');
+const committed = buildDashboard();
+
+interface LoosePanel {
+  type?: string;
+  title?: string;
+  description?: string;
+  datasource?: unknown;
+  targets?: { datasource?: unknown; expr?: string }[];
+}
+
+const panels = (committed.panels ?? []) as LoosePanel[];
+const dataPanels = panels.filter((panel) => panel.type !== 'row');
+
+describe('grafana/dms-data-tracking.json', () => {
+  it('is exactly what grafana/dashboard.ts generates (run `npx tsx grafana/dashboard.ts` after a change)', () => {
+    expect(committedText).toBe(renderDashboardJson());
+  });
+
+  it('has a stable uid and no export noise', () => {
+    const parsed = JSON.parse(committedText) as Record<string, unknown>;
+    expect(parsed.uid).toBe(DASHBOARD_UID);
+    expect(parsed).not.toHaveProperty('id');
+    expect(parsed).not.toHaveProperty('iteration');
+    expect(parsed).not.toHaveProperty('version');
+    expect(committedText).not.toMatch(/"auto(_min|_count)?":/);
+  });
+
+  it('takes its data source from the `datasource` variable everywhere', () => {
+    const variables = committed.templating?.list ?? [];
+    expect(variables[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+    const ref = { type: 'prometheus', uid: '${datasource}' };
+    for (const variable of variables.slice(1)) expect(variable.datasource, variable.name).toEqual(ref);
+    for (const panel of dataPanels) {
+      expect(panel.datasource, panel.title).toEqual(ref);
+      for (const target of panel.targets ?? []) expect(target.datasource, panel.title).toEqual(ref);
+    }
+    // A hard-coded uid anywhere else would pin the dashboard to one Grafana.
+    expect(committedText.match(/"uid": "[^"]*"/g)?.filter((u) => !u.includes('${datasource}'))).toEqual([
+      `"uid": "${DASHBOARD_UID}"`,
+    ]);
+  });
+
+  it('offers job, instance and order_id as multi-value variables with All', () => {
+    const byName = new Map((committed.templating?.list ?? []).map((v) => [v.name, v]));
+    for (const name of ['job', 'instance', 'order_id']) {
+      expect(byName.get(name), name).toMatchObject({
+        type: 'query',
+        multi: true,
+        includeAll: true,
+        allValue: '.*',
+      });
+    }
+    expect(byName.get('order_id')?.query).toBe(
+      'label_values(aliyun_dms_datatrack_order_info{job=~"$job",instance=~"$instance"}, order_id)',
+    );
+  });
+
+  it('describes every panel and scopes every per-order query by the variables', () => {
+    for (const panel of dataPanels) {
+      expect(panel.description?.length ?? 0, `${panel.title} description`).toBeGreaterThan(40);
+      for (const target of panel.targets ?? []) {
+        const expr = target.expr ?? '';
+        expect(expr, panel.title).toContain('job=~"$job",instance=~"$instance"');
+        if (/aliyun_dms_datatrack_(up|job_status|stage_completion_ratio|order_(error_)?info)\{/.test(expr)) {
+          expect(expr, panel.title).toContain('order_id=~"$order_id"');
+        }
+      }
+    }
+  });
+
+  it('uses $__rate_interval for every rate', () => {
+    const exprs = dataPanels.flatMap((panel) => (panel.targets ?? []).map((t) => t.expr ?? ''));
+    const ranges = exprs.flatMap((expr) => [...expr.matchAll(/\brate\([^[]*\[([^\]]+)\]/g)].map((m) => m[1]));
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(new Set(ranges)).toEqual(new Set(['$__rate_interval']));
+  });
+
+  it('shows display names next to order ids in per-order legends', () => {
+    const perOrder = dataPanels.flatMap((panel) =>
+      (panel.targets ?? []).filter((t) => t.expr?.includes('group_left (name)')).map(() => panel.title),
+    );
+    expect(perOrder.length).toBeGreaterThanOrEqual(6);
+    expect(committedText).toContain('"legendFormat": "{{order_id}} {{name}}"');
+  });
+});

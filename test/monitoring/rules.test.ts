@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { MONITORING_DOC_URL } from '../../grafana/src/constants.js';
+import { KNOWN_METRIC_NAMES } from '../support/known-metrics.js';
+import { metricNamesIn, promqlSyntaxErrors } from '../support/promql.js';
+import { runTool } from '../support/promtool.js';
+
+interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+const rulesText = readFileSync('prometheus/alerts.yml', 'utf8');
+const groups = (parse(rulesText) as { groups: { name: string; rules: AlertRule[] }[] }).groups;
+const rules = groups.flatMap((group) => group.rules);
+
+/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to dashes. */
+function githubAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
+}
+
+const docAnchors = new Set(
+  readFileSync('docs/monitoring.md', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('#'))
+    .map((line) => githubAnchor(line.replace(/^#+/, ''))),
+);
+
+describe('prometheus/ with the real tools', () => {
+  it('promtool check rules prometheus/alerts.yml', () => {
+    const result = runTool('promtool', ['check', 'rules', 'prometheus/alerts.yml']);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS: 7 rules found');
+  });
+
+  it('promtool test rules prometheus/alerts.test.yml', () => {
+    const result = runTool('promtool', ['test', 'rules', 'prometheus/alerts.test.yml']);
+    // On failure promtool prints the expected and the actual alerts: shown as the message.
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS');
+  });
+
+  it('promtool check config prometheus/prometheus.yml', () => {
+    const result = runTool('promtool', ['check', 'config', 'prometheus/prometheus.yml']);
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it('amtool check-config prometheus/alertmanager.yml', () => {
+    const result = runTool('amtool', ['check-config', 'prometheus/alertmanager.yml']);
+    expect(result.status, result.output).toBe(0);
+  });
+});
+
+describe('prometheus/alerts.yml', () => {
+  it('has the seven alerts, each tested in alerts.test.yml', () => {
+    const names = rules.map((rule) => rule.alert);
+    expect(names).toEqual([
+      'DmsDataTrackJobFailed',
+      'DmsDataTrackJobStalled',
+      'DmsDataTrackExporterDown',
+      'DmsDataTrackOrderUnreadable',
+      'DmsDataTrackConfigReloadFailed',
+      'DmsDataTrackApiThrottled',
+      'DmsDataTrackApiAuthFailed',
+    ]);
+    const tests = readFileSync('prometheus/alerts.test.yml', 'utf8');
+    for (const name of names)
+      expect(tests, name).toMatch(new RegExp(`alertname: ${name}\\n\\s+exp_alerts:\\n\\s+- exp_labels`));
+  });
+
+  it.each(rules.map((rule) => [rule.alert, rule] as const))(
+    '%s has for, severity, summary, description, runbook',
+    (_n, rule) => {
+      expect(rule.for).toMatch(/^\d+[smh]$/);
+      expect(['critical', 'warning']).toContain(rule.labels?.severity);
+      expect(rule.annotations?.summary).toBeTruthy();
+      expect(rule.annotations?.description).toBeTruthy();
+      expect(rule.annotations?.runbook_url).toBe(`${MONITORING_DOC_URL}#${rule.alert.toLowerCase()}`);
+      expect(docAnchors, `docs/monitoring.md needs a "${rule.alert}" heading`).toContain(
+        rule.alert.toLowerCase(),
+      );
+    },
+  );
+
+  it('names the order and its display name in every per-order alert, joined per exporter', () => {
+    for (const rule of rules.filter((r) => r.expr.includes('order_id'))) {
+      expect(rule.expr, rule.alert).toContain('* on (job, instance, order_id) group_left (name, profile)');
+      expect(rule.annotations?.description, rule.alert).toContain(
+        '{{ $labels.order_id }}{{ with $labels.name }}',
+      );
+    }
+  });
+
+  it('uses only known metric names (in expressions and in annotation queries)', () => {
+    const inExprs = rules.flatMap((rule) => {
+      expect(promqlSyntaxErrors(rule.expr), rule.alert).toEqual([]);
+      return metricNamesIn(rule.expr);
+    });
+    const inText = [...rulesText.matchAll(/\baliyun_dms_\w+/g)].map((m) => m[0]);
+    expect([...inExprs, ...inText].filter((name) => !KNOWN_METRIC_NAMES.has(name))).toEqual([]);
+  });
+});
