@@ -23,7 +23,7 @@ function scenario(delay: string | undefined, finished: boolean): string {
 function config(concurrency: number, terminalRecheck: string): string {
   const orders = Array.from({ length: ORDERS }, (_, i) => `  - id: ${i + 1}`);
   return `profiles:
-  default: { endpoint: \${SIM}, protocol: http, access_key_id: \${AK_ID}, access_key_secret: \${AK_SECRET} }
+  default: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
 scrape: { timeout: 60s, concurrency: ${concurrency}, terminal_recheck: ${terminalRecheck} }
 orders:
 ${orders.join('\n')}

@@ -1,17 +1,18 @@
+import { createServer, type Server } from 'node:http';
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { Collector } from './collector/collector.js';
 import { scrapeTimeoutMs } from './collector/deadline.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, renderScrape } from './metrics/render.js';
 import { renderLandingPage } from './http/landing.js';
+import type { SelfMetrics } from './metrics/self-metrics.js';
 import type { RuntimeStore } from './runtime.js';
 
 export interface AppDeps {
   readonly store: RuntimeStore;
   readonly collector: Collector;
-  readonly selfRegistry: Registry;
+  readonly selfMetrics: Pick<SelfMetrics, 'registryFor'>;
   readonly logger: Logger;
   readonly version: string;
   readonly now?: () => number;
@@ -34,13 +35,16 @@ export function createApp(deps: AppDeps): Koa {
       ctx.body = `${deadline.error}\n`;
       return;
     }
-    // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format.
-    const wantsOpenMetrics =
-      ctx.accepts('text/plain', 'application/openmetrics-text') === 'application/openmetrics-text';
-    const contentType = wantsOpenMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+    // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format. The versions
+    // must be offered: an Accept entry with parameters only matches an offer with the same ones.
+    const offered = ctx.accepts('text/plain; version=0.0.4', 'application/openmetrics-text; version=1.0.0');
+    const contentType =
+      offered === 'application/openmetrics-text; version=1.0.0'
+        ? OPENMETRICS_CONTENT_TYPE
+        : TEXT_CONTENT_TYPE;
     const result = await deps.collector.collect(target, deadline.timeoutMs);
     ctx.type = contentType;
-    ctx.body = await renderScrape(result, deps.selfRegistry, contentType);
+    ctx.body = await renderScrape(result, deps.selfMetrics.registryFor(contentType), contentType);
   });
 
   router.get('/', (ctx) => {
@@ -91,4 +95,10 @@ function internalErrors(logger: Logger): Koa.Middleware {
       ctx.body = 'Internal error\n';
     }
   };
+}
+
+/** A node:http server for the app (Koa's handler returns a promise that node:http ignores; Koa handles its errors). */
+export function createHttpServer(app: Koa): Server {
+  const handle = app.callback();
+  return createServer((req, res) => void handle(req, res));
 }

@@ -7,6 +7,12 @@ export interface DemoCredentials {
   readonly accessKeySecret: string;
 }
 
+/**
+ * The demo starts 40 s into the simulator's timeline: at 0 s every job is still listing, at 40 s a
+ * newcomer sees eight different states (two of them failures) on the first page load.
+ */
+export const DEMO_HEAD_START_MS = 40_000;
+
 /** Fresh per run and never printed: the demo shows real signing without a real key. */
 export function generateDemoCredentials(): DemoCredentials {
   return {

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { createApp, createHttpServer } from './app.js';
 import { USAGE, parseCommandLine, type ExporterFlags, type ListenAddress } from './cli.js';
 import { createCollector } from './collector/collector.js';
 import { loadConfigFile } from './config/index.js';
 import type { Config } from './config/types.js';
 import { createAlibabaDmsClient } from './dms/alibaba-client.js';
-import { demoConfig, generateDemoCredentials } from './demo.js';
+import { DEMO_HEAD_START_MS, demoConfig, generateDemoCredentials } from './demo.js';
 import { createLogger } from './logging.js';
 import { createSelfMetrics } from './metrics/self-metrics.js';
 import { buildRuntime, createRuntimeStore, type ConfigSource } from './runtime.js';
@@ -85,9 +85,9 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
     logger,
   );
   const collector = createCollector({ recorder: self.recorder, logger });
-  const app = createApp({ store, collector, selfRegistry: self.registry, logger, version: VERSION });
+  const app = createApp({ store, collector, selfMetrics: self, logger, version: VERSION });
 
-  const server = createServer(app.callback());
+  const server = createHttpServer(app);
   const address = await listen(server, flags.listen);
   logger.info(
     { address, orders: loaded.config.orders.length, version: VERSION, demo: flags.demo },
@@ -102,7 +102,12 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
 async function startDemoSimulator(logger: Logger): Promise<{ config: Config; close: () => Promise<void> }> {
   const credentials = generateDemoCredentials();
   const scenario = demoScenario(credentials);
-  const simulator = await startSimulator({ scenario, logger: logger.child({ component: 'simulator' }) });
+  const startedMs = Date.now();
+  const simulator = await startSimulator({
+    scenario,
+    elapsedMs: () => Date.now() - startedMs + DEMO_HEAD_START_MS,
+    logger: logger.child({ component: 'simulator' }),
+  });
   logger.info(
     { endpoint: simulator.endpoint },
     'demo: built-in DMS simulator started with generated credentials',

@@ -38,7 +38,7 @@ function simpleScenario(orders: string, extra = ''): string {
 }
 
 const SIMPLE_CONFIG = (orders: string, scrape = ''): string => `profiles:
-  default: { endpoint: \${SIM}, protocol: http, access_key_id: \${AK_ID}, access_key_secret: \${AK_SECRET} }
+  default: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
 ${scrape}orders:
 ${orders}`;
 
@@ -86,6 +86,12 @@ describe('GET /metrics against the simulator', () => {
     expect(contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(text.endsWith('# EOF\n')).toBe(true);
     expect(text).toContain('aliyun_dms_datatrack_up{order_id="104"} 1');
+    expect(text).toContain('# TYPE aliyun_dms_datatrack_api_requests counter');
+    expect(text).toContain('aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"} 12');
+    // prom-client renames counters in place for OpenMetrics; the text format must not notice.
+    const after = await stack.scrape();
+    expect(after.text).toContain('# TYPE aliyun_dms_datatrack_api_requests_total counter');
+    expect(after.text).toContain('# TYPE process_cpu_seconds_total counter');
   });
 
   it('costs one DMS call per order however many scrapes run at once', async () => {

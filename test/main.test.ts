@@ -60,7 +60,8 @@ describe('command line (the built dist/main.js)', () => {
           .filter((l) => l.startsWith('aliyun_dms_datatrack_job_status{') && l.endsWith(' 1'))
           .map((l) => /status="([A-Z_]+)"/.exec(l)?.[1]),
       );
-      expect(states.size).toBeGreaterThanOrEqual(3);
+      expect(states.size).toBeGreaterThanOrEqual(6);
+      expect(states).toContain('DOWNLOAD_FAIL');
       expect(sampleValue(text, 'aliyun_dms_datatrack_config_last_reload_successful')).toBe(1);
     } finally {
       const { code, ms } = await exporter.stop();

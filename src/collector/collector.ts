@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Order, ScrapeSettings } from '../config/types.js';
 import {
@@ -114,6 +115,8 @@ export function createCollector(deps: CollectorDeps): Collector {
       const startedMs = now();
       const deadlineMs = startedMs + timeoutMs;
       const controller = new AbortController();
+      // Every pending order listens on this one signal (up to three listeners each): not a leak.
+      setMaxListeners(0, controller.signal);
       const timer = setTimeout(() => controller.abort(), timeoutMs);
       try {
         const answers = await Promise.all(

@@ -1,9 +1,12 @@
-// The one file that imports the Alibaba SDK (STYLE.md principle 7). The SDK packages are CommonJS;
-// under Node's ESM loader their default import is `module.exports`, so the classes sit on `.default`.
-import OpenApiModule, * as $OpenApi from '@alicloud/openapi-client';
-import CredentialsModule from '@alicloud/credentials';
-import * as $Util from '@alicloud/tea-util';
-import OpenApiUtilModule from '@alicloud/openapi-util';
+// The one file that imports the Alibaba SDK (STYLE.md principle 7). The SDK packages are CommonJS,
+// and ESM default-import interop differs between Node (module.exports) and vitest (exports.default);
+// require() gives module.exports everywhere, so the classes are always on `.default`. (A type-only
+// default import is the type of module.exports under NodeNext.)
+import { createRequire } from 'node:module';
+import type OpenApiModule from '@alicloud/openapi-client';
+import type CredentialsModule from '@alicloud/credentials';
+import type TeaUtilModule from '@alicloud/tea-util';
+import type OpenApiUtilModule from '@alicloud/openapi-util';
 import type { Profile } from '../config/types.js';
 import { interpretJobDegreeBody } from './answer.js';
 import { classifySdkError } from './classify-error.js';
@@ -17,9 +20,12 @@ import {
   type JobDegreeRequest,
 } from './types.js';
 
-const OpenApi = OpenApiModule.default;
-const Credential = CredentialsModule.default;
-const OpenApiUtil = OpenApiUtilModule.default;
+const require = createRequire(import.meta.url);
+const $OpenApi = require('@alicloud/openapi-client') as typeof OpenApiModule;
+const $Util = require('@alicloud/tea-util') as typeof TeaUtilModule;
+const OpenApi = $OpenApi.default;
+const Credential = (require('@alicloud/credentials') as typeof CredentialsModule).default;
+const OpenApiUtil = (require('@alicloud/openapi-util') as typeof OpenApiUtilModule).default;
 type OpenApiClient = InstanceType<typeof OpenApi>;
 
 const API_VERSION = '2018-11-01';

@@ -1,7 +1,15 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type RegistryContentType,
+} from 'prom-client';
 import type { ApiRecorder } from '../collector/types.js';
 import { ACTION_GET_JOB_DEGREE } from '../dms/types.js';
 import { METRICS } from './catalogue.js';
+import { OPENMETRICS_CONTENT_TYPE } from './render.js';
 
 export interface BuildInfo {
   readonly version: string;
@@ -10,12 +18,41 @@ export interface BuildInfo {
 
 /** The exporter's own metrics: live as long as the process, unlike the per-scrape order data. */
 export interface SelfMetrics {
-  readonly registry: Registry;
+  /** The registry holding the self metrics for one exposition format. */
+  registryFor(contentType: RegistryContentType): Registry;
   readonly recorder: ApiRecorder;
   configLoaded(success: boolean, nowMs: number): void;
 }
 
+/**
+ * prom-client renames counter objects in place when it renders OpenMetrics (it strips `_total`
+ * from `metric.name`), so one counter object cannot serve both formats: after Prometheus' first
+ * OpenMetrics scrape, curl would see counters without `_total`. Each format therefore gets its own
+ * set of metric objects, and every event is recorded into both.
+ */
 export function createSelfMetrics(build: BuildInfo): SelfMetrics {
+  const text = createSelfRegistry(build);
+  const openMetrics = createSelfRegistry(build);
+  const both = [text, openMetrics];
+  return {
+    registryFor: (contentType) => (contentType === OPENMETRICS_CONTENT_TYPE ? openMetrics : text).registry,
+    recorder: {
+      requestFinished(action, seconds, errorCode) {
+        for (const set of both) set.requestFinished(action, seconds, errorCode);
+      },
+      answerReused(reason) {
+        for (const set of both) set.answerReused(reason);
+      },
+    },
+    configLoaded(success, nowMs) {
+      for (const set of both) set.configLoaded(success, nowMs);
+    },
+  };
+}
+
+type SelfRegistry = ApiRecorder & Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry };
+
+function createSelfRegistry(build: BuildInfo): SelfRegistry {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
@@ -45,15 +82,13 @@ export function createSelfMetrics(build: BuildInfo): SelfMetrics {
 
   return {
     registry,
-    recorder: {
-      requestFinished(action, seconds, errorCode) {
-        requests.inc({ action });
-        duration.observe({ action }, seconds);
-        if (errorCode !== undefined) errors.inc({ action, code: errorCode });
-      },
-      answerReused(reason) {
-        reused.inc({ reason });
-      },
+    requestFinished(action, seconds, errorCode) {
+      requests.inc({ action });
+      duration.observe({ action }, seconds);
+      if (errorCode !== undefined) errors.inc({ action, code: errorCode });
+    },
+    answerReused(reason) {
+      reused.inc({ reason });
     },
     configLoaded(success, nowMs) {
       reloadOk.set(success ? 1 : 0);

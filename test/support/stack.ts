@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createApp } from '../../src/app.js';
+import { createApp, createHttpServer } from '../../src/app.js';
 import { createCollector } from '../../src/collector/collector.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { Config, Profile } from '../../src/config/types.js';
@@ -96,12 +96,12 @@ export async function startStack(options: {
   const app = createApp({
     store,
     collector,
-    selfRegistry: self.registry,
+    selfMetrics: self,
     logger,
     version: 'test',
     ...(options.now ? { now: options.now } : {}),
   });
-  const server = createServer(app.callback());
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

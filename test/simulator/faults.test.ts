@@ -1,0 +1,187 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  parseScenario,
+  startSimulator,
+  type RunningSimulator,
+  type Scenario,
+} from '../../src/simulator/index.js';
+import { callJobDegree } from './client.js';
+
+const KEY = { accessKeyId: 'LTAIfaultKey', accessKeySecret: 'fault-secret-9f' };
+
+function scenario(orders: string, extra = ''): Scenario {
+  const text = `credentials:\n  - { access_key_id: ${KEY.accessKeyId}, access_key_secret: ${KEY.accessKeySecret} }\n${extra}orders:\n${orders}`;
+  const parsed = parseScenario(text, 'faults.yaml');
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.scenario;
+}
+
+let sim: RunningSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function start(s: Scenario, extra: { elapsedMs?: () => number; logLines?: string[] } = {}) {
+  const lines = extra.logLines;
+  const logger =
+    lines === undefined
+      ? undefined
+      : pino(
+          new Writable({
+            write(chunk: Buffer, _enc, done) {
+              lines.push(chunk.toString('utf8'));
+              done();
+            },
+          }),
+        );
+  sim = await startSimulator({
+    scenario: s,
+    elapsedMs: extra.elapsedMs ?? (() => 10_000),
+    ...(logger ? { logger } : {}),
+  });
+  return sim;
+}
+
+const call = (running: RunningSimulator, orderId: number, readTimeoutMs?: number) =>
+  callJobDegree(
+    { endpoint: running.endpoint, ...KEY, ...(readTimeoutMs ? { readTimeoutMs } : {}) },
+    { OrderId: orderId },
+  );
+
+describe('per-order faults', () => {
+  it.each([
+    ['throttle', 'Throttling.User', 400],
+    ['internal_error', 'InternalError', 500],
+    ['unavailable', 'ServiceUnavailable', 503],
+  ] as const)('%s is a gateway %s (%s)', async (kind, code, status) => {
+    const running = await start(scenario(`  - { id: 1, fault: { kind: ${kind} } }\n`));
+    expect(await call(running, 1)).toMatchObject({ ok: false, code, statusCode: status });
+    expect(running.callCount({ orderId: 1 })).toBe(1);
+  });
+
+  it('malformed_json is a 200 the client cannot parse', async () => {
+    const running = await start(scenario('  - { id: 1, fault: { kind: malformed_json } }\n'));
+    expect(await call(running, 1)).toMatchObject({ ok: false, name: 'SyntaxError', code: undefined });
+  });
+
+  it('bad_ratio reports a list ratio of 1.7, unknown_status a JobStatus of PAUSED', async () => {
+    const running = await start(
+      scenario('  - { id: 1, fault: { kind: bad_ratio } }\n  - { id: 2, fault: { kind: unknown_status } }\n'),
+    );
+    expect(await call(running, 1)).toMatchObject({
+      ok: true,
+      body: { JobDegree: { ListCompletionDegree: 1.7 } },
+    });
+    expect(await call(running, 2)).toMatchObject({
+      ok: true,
+      body: { Success: true, JobDegree: { JobStatus: 'PAUSED', ListCompletionDegree: 0.5 } },
+    });
+  });
+
+  it('business_error is HTTP 200 with Success false and the configured code', async () => {
+    const running = await start(
+      scenario(
+        '  - { id: 1, fault: { kind: business_error, code: InvalidOrder, message: no such ticket } }\n  - { id: 2, fault: { kind: business_error } }\n',
+      ),
+    );
+    expect(await call(running, 1)).toMatchObject({
+      ok: true,
+      statusCode: 200,
+      body: { Success: false, ErrorCode: 'InvalidOrder', ErrorMessage: 'no such ticket' },
+    });
+    expect(await call(running, 2)).toMatchObject({
+      ok: true,
+      body: { Success: false, ErrorCode: 'UnknownError' },
+    });
+  });
+
+  it('slow answers after its delay', async () => {
+    const running = await start(scenario('  - { id: 1, fault: { kind: slow, delay: 300ms } }\n'));
+    const started = Date.now();
+    expect(await call(running, 1)).toMatchObject({ ok: true, body: { Success: true } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('slow makes the client time out, and close() does not wait for the abandoned answer', async () => {
+    const running = await start(scenario('  - { id: 1, fault: { kind: slow, delay: 30s } }\n'));
+    expect(await call(running, 1, 200)).toMatchObject({ ok: false, name: 'RequestTimeoutError' });
+    const started = Date.now();
+    await running.close();
+    sim = undefined;
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('scenario-wide behaviour', () => {
+  it('throttles above max_calls_per_second with Throttling.User, still counting the calls', async () => {
+    const running = await start(scenario('  - { id: 1 }\n', 'throttle: { max_calls_per_second: 2 }\n'));
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => call(running, 1)));
+    const codes = results.map((r) => (r.ok ? 'ok' : r.code));
+    // The five calls may straddle a second boundary; at least one is throttled, at most 2 per second pass.
+    expect(codes.filter((c) => c === 'Throttling.User').length).toBeGreaterThanOrEqual(1);
+    expect(codes.filter((c) => c === 'ok').length).toBeLessThanOrEqual(4);
+    expect(running.callCount()).toBe(5);
+  });
+
+  it('wraps the timeline with repeat_every', async () => {
+    let elapsed = 5_000;
+    const running = await start(scenario('  - { id: 1, list: 10s }\n', 'repeat_every: 1m\n'), {
+      elapsedMs: () => elapsed,
+    });
+    expect(await call(running, 1)).toMatchObject({ body: { JobDegree: { ListCompletionDegree: 0.5 } } });
+    elapsed = 65_000;
+    expect(await call(running, 1)).toMatchObject({ body: { JobDegree: { ListCompletionDegree: 0.5 } } });
+  });
+});
+
+describe('callCount', () => {
+  it('counts verified calls by action and order, ignores rejected signatures, and resets', async () => {
+    const running = await start(scenario('  - { id: 1 }\n  - { id: 2 }\n'));
+    await call(running, 1);
+    await call(running, 1);
+    await call(running, 2);
+    await call(running, 99);
+    await callJobDegree({ endpoint: running.endpoint, ...KEY, accessKeySecret: 'nope' }, { OrderId: 1 });
+    expect(running.callCount()).toBe(4);
+    expect(running.callCount({ orderId: 1 })).toBe(2);
+    expect(running.callCount({ action: 'GetDataTrackJobDegree', orderId: 2 })).toBe(1);
+    expect(running.callCount({ action: 'ListOrders' })).toBe(0);
+    running.resetCounts();
+    expect(running.callCount()).toBe(0);
+  });
+});
+
+describe('logging', () => {
+  it('logs one line per rejected request with its code, never a secret', async () => {
+    const lines: string[] = [];
+    const running = await start(scenario('  - { id: 1, fault: { kind: throttle } }\n  - { id: 2 }\n'), {
+      logLines: lines,
+    });
+    await call(running, 1);
+    await call(running, 2);
+    await callJobDegree(
+      { endpoint: running.endpoint, ...KEY, accessKeySecret: 'wrong-secret' },
+      { OrderId: 2 },
+    );
+    expect(lines.map((l) => (JSON.parse(l) as { code: string }).code)).toEqual([
+      'Throttling.User',
+      'SignatureDoesNotMatch',
+    ]);
+    expect(lines.join('')).not.toContain(KEY.accessKeySecret);
+    expect(lines.join('')).not.toContain('wrong-secret');
+  });
+});
+
+describe('close()', () => {
+  it('closes idle keep-alive sockets so it returns promptly', async () => {
+    const running = await start(scenario('  - { id: 1 }\n'));
+    await call(running, 1);
+    const started = Date.now();
+    await running.close();
+    sim = undefined;
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
