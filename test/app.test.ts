@@ -212,7 +212,9 @@ describe('HTTP surface', () => {
     expect(page).toContain('data-status="DOWNLOAD_FAIL"');
     expect(page).toContain('data-status="FILTER_SUCCESS"');
     expect(page).toContain('aria-valuenow="50"');
-    expect(page).toContain('(last call failed: SignatureDoesNotMatch)');
+    expect(page).toContain(
+      'no valid answer yet</span><br><span class="fail">last call failed: SignatureDoesNotMatch</span>',
+    );
     expect(page).not.toContain(TEST_KEY.accessKeySecret);
   });
 });

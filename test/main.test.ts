@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runExporter, serveExporter } from './support/process.js';
+import { runExporter, serveExporter, serveSimulator } from './support/process.js';
+import { waitFor } from './support/services.js';
 import { sampleValue } from './support/stack.js';
 
 async function tempFile(name: string, text: string): Promise<string> {
@@ -67,6 +68,96 @@ describe('command line (the built dist/main.js)', () => {
       const { code, ms } = await exporter.stop();
       expect(code).toBe(0);
       expect(ms).toBeLessThan(3_000);
+    }
+  });
+});
+
+describe('exporter and simulator as two processes (a wrong secret for one profile)', () => {
+  it('shows each order correctly, and up 0 plus an error count for the bad profile, without crashing', async () => {
+    const scenario = await tempFile(
+      'scenario.yaml',
+      `credentials:
+  - { access_key_id: LTAIprocKeyId01, access_key_secret: proc-secret-7Yt }
+orders:
+  - { id: 11, list: 1h, download: 1h, filter: 1h }
+  - { id: 12, list: 1s, pause: 0s, download: 1s, filter: 1s }
+  - { id: 13, list: 1h, download: 1h, filter: 1h }
+`,
+    );
+    const simulator = await serveSimulator(scenario);
+    try {
+      const endpoint = simulator.url.replace('http://', '');
+      const config = await tempFile(
+        'config.yaml',
+        `profiles:
+  default: { endpoint: '${endpoint}', protocol: http, access_key_id: LTAIprocKeyId01, access_key_secret: proc-secret-7Yt }
+  legacy: { endpoint: '${endpoint}', protocol: http, signature_algorithm: HMAC-SHA1, access_key_id: LTAIprocKeyId01, access_key_secret: proc-secret-7Yt }
+  broken: { endpoint: '${endpoint}', protocol: http, access_key_id: LTAIprocKeyId01, access_key_secret: '\${BROKEN_SECRET}' }
+orders:
+  - { id: 11, name: listing }
+  - { id: 12, name: done, profile: legacy }
+  - { id: 13, name: wrong-key, profile: broken }
+`,
+      );
+      const exporter = await serveExporter([`--config.file=${config}`], {
+        BROKEN_SECRET: 'definitely-wrong',
+      });
+      try {
+        let scrapes = 0;
+        const scrape = async () => {
+          scrapes += 1;
+          const response = await fetch(`${exporter.url}/metrics`);
+          return { status: response.status, text: await response.text() };
+        };
+        const reused = (t: string) =>
+          sampleValue(t, 'aliyun_dms_datatrack_answers_reused_total{reason="terminal_cache"}');
+        // Order 12 finishes after 3 s of simulator time: poll (bounded) until it has.
+        const finished = await waitFor(
+          'order 12 to finish',
+          async () => {
+            const { text } = await scrape();
+            const done = sampleValue(
+              text,
+              'aliyun_dms_datatrack_job_status{order_id="12",status="FILTER_SUCCESS"}',
+            );
+            return done === 1 ? text : undefined;
+          },
+          10_000,
+        );
+        for (let i = 0; i < 3; i++) await scrape();
+        const { status, text } = await scrape();
+        expect(status).toBe(200);
+        expect(sampleValue(text, 'aliyun_dms_datatrack_up{order_id="11"}')).toBe(1);
+        expect(sampleValue(text, 'aliyun_dms_datatrack_job_status{order_id="11",status="LISTING"}')).toBe(1);
+        expect(sampleValue(text, 'aliyun_dms_datatrack_up{order_id="12"}')).toBe(1);
+        expect(
+          sampleValue(text, 'aliyun_dms_datatrack_job_status{order_id="12",status="FILTER_SUCCESS"}'),
+        ).toBe(1);
+        expect(sampleValue(text, 'aliyun_dms_datatrack_up{order_id="13"}')).toBe(0);
+        expect(
+          sampleValue(
+            text,
+            'aliyun_dms_datatrack_order_error_info{order_id="13",code="SignatureDoesNotMatch"}',
+          ),
+        ).toBe(1);
+        expect(
+          sampleValue(
+            text,
+            'aliyun_dms_datatrack_api_request_errors_total{action="GetDataTrackJobDegree",code="SignatureDoesNotMatch"}',
+          ),
+        ).toBe(scrapes);
+        // Once finished, the job was served from memory: four scrapes, no calls for it.
+        expect((reused(text) ?? 0) - (reused(finished) ?? 0)).toBe(4);
+        const logs = exporter.logLines().join('\n');
+        expect(logs).toContain('"code":"SignatureDoesNotMatch"');
+        expect(`${text}${logs}${simulator.logLines().join('\n')}`).not.toMatch(
+          /definitely-wrong|proc-secret-7Yt/,
+        );
+      } finally {
+        expect((await exporter.stop()).code).toBe(0);
+      }
+    } finally {
+      await simulator.stop();
     }
   });
 });

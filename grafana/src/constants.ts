@@ -6,9 +6,8 @@
 export const DASHBOARD_UID = 'dms-datatrack';
 export const DASHBOARD_TITLE = 'DMS data tracking';
 
-/** Where docs/monitoring.md is published; runbook anchors are appended as `#<alertname in lowercase>`. */
-export const MONITORING_DOC_URL =
-  'https://github.com/example/dms-datatrack-exporter/blob/main/docs/monitoring.md';
+/** Where the README (with its alert runbooks) is published; runbook anchors are appended as `#<alertname in lowercase>`. */
+export const MONITORING_DOC_URL = 'https://github.com/example/dms-datatrack-exporter/blob/main/README.md';
 
 /** The scrape job name the alert rules and docs assume; the dashboard preselects it. */
 export const SCRAPE_JOB = 'dms-datatrack';

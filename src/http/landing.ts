@@ -22,9 +22,10 @@ export function renderLandingPage(version: string, entries: readonly LandingEntr
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin-top:1em}
-th,td{padding:.35em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:middle}
-.bar{width:9em;height:.8em;background:#eee;border-radius:3px;display:inline-block;vertical-align:middle}
+th,td{padding:.35em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:middle;white-space:nowrap}
+.bar{width:7em;height:.8em;background:#eee;border-radius:3px;display:inline-block;vertical-align:middle}
 .bar>span{display:block;height:100%;border-radius:3px;background:#3274d9}
+tr.failed .bar>span{background:#c62828}
 .pct{font-variant-numeric:tabular-nums;margin-left:.4em}
 .status{font-weight:600}
 .ok{color:#1a7f37}.fail{color:#c62828}.run{color:#3274d9}.none{color:#888}
@@ -47,7 +48,12 @@ ${rows || '<tr><td colspan="8" class="none">No orders configured.</td></tr>'}
 
 function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
   const degree = memory.lastDegree;
-  const status = degree === undefined ? 'not scraped yet' : degree.status;
+  const status =
+    degree !== undefined
+      ? degree.status
+      : memory.lastErrorCode === undefined
+        ? 'not scraped yet'
+        : 'no valid answer yet';
   const statusClass =
     degree === undefined
       ? 'none'
@@ -59,7 +65,7 @@ function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
   const error =
     memory.lastErrorCode === undefined
       ? ''
-      : ` <span class="fail">(last call failed: ${escapeHtml(memory.lastErrorCode)})</span>`;
+      : `<br><span class="fail">last call failed: ${escapeHtml(memory.lastErrorCode)}</span>`;
   const cells = [
     escapeHtml(String(order.id)),
     escapeHtml(order.name),
@@ -72,7 +78,8 @@ function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
       ? 'never'
       : `${Math.max(0, Math.round((nowMs - memory.lastSuccessMs) / 1000))}s ago`,
   ];
-  return `<tr data-order-id="${escapeHtml(String(order.id))}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  const rowClass = statusClass === 'fail' ? ' class="failed"' : '';
+  return `<tr data-order-id="${escapeHtml(String(order.id))}"${rowClass}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
 
 function progressBar(ratio: number | undefined): string {

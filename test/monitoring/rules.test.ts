@@ -28,7 +28,7 @@ function githubAnchor(heading: string): string {
 }
 
 const docAnchors = new Set(
-  readFileSync('docs/monitoring.md', 'utf8')
+  readFileSync('README.md', 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('#'))
     .map((line) => githubAnchor(line.replace(/^#+/, ''))),
@@ -84,9 +84,7 @@ describe('prometheus/alerts.yml', () => {
       expect(rule.annotations?.summary).toBeTruthy();
       expect(rule.annotations?.description).toBeTruthy();
       expect(rule.annotations?.runbook_url).toBe(`${MONITORING_DOC_URL}#${rule.alert.toLowerCase()}`);
-      expect(docAnchors, `docs/monitoring.md needs a "${rule.alert}" heading`).toContain(
-        rule.alert.toLowerCase(),
-      );
+      expect(docAnchors, `README.md needs a "${rule.alert}" heading`).toContain(rule.alert.toLowerCase());
     },
   );
 

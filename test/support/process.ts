@@ -37,30 +37,53 @@ export interface Serving {
   stop(): Promise<{ code: number | null; ms: number }>;
 }
 
-/**
- * Starts the built exporter with `--log.format=json` on an ephemeral loopback port and waits
- * (bounded) for its "serving" log line, which carries the bound address.
- */
+/** Starts the built exporter with `--log.format=json` on an ephemeral loopback port. */
 export function serveExporter(
   args: readonly string[],
   env: Record<string, string> = {},
   timeoutMs = 15_000,
 ): Promise<Serving> {
-  const child = spawn(
-    process.execPath,
+  return serve(
     [EXPORTER_BIN, '--web.listen-address=127.0.0.1:0', '--log.format=json', ...args],
-    { env: { ...ISOLATED_ENV, ...env } },
+    env,
+    timeoutMs,
+    {
+      msg: 'serving metrics at /metrics',
+      field: 'address',
+    },
   );
+}
+
+/** Starts `dms-datatrack-exporter simulate` on an ephemeral port; `url` is `http://` + its endpoint. */
+export function serveSimulator(scenarioFile: string, timeoutMs = 15_000): Promise<Serving> {
+  return serve(
+    [EXPORTER_BIN, 'simulate', `--scenario=${scenarioFile}`, '--listen=127.0.0.1:0', '--log.format=json'],
+    {},
+    timeoutMs,
+    { msg: 'DMS simulator listening', field: 'endpoint' },
+  );
+}
+
+/** Spawns a server process and waits (bounded) for the JSON log line that says where it listens. */
+function serve(
+  argv: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  ready: { msg: string; field: string },
+): Promise<Serving> {
+  const child = spawn(process.execPath, argv, { env: { ...ISOLATED_ENV, ...env } });
   const lines: string[] = [];
   let buffered = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`exporter did not start within ${timeoutMs} ms:\n${lines.join('\n')}${buffered}`));
+      reject(
+        new Error(`${argv.join(' ')} did not start within ${timeoutMs} ms:\n${lines.join('\n')}${buffered}`),
+      );
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`exporter exited with ${code}:\n${lines.join('\n')}${buffered}`));
+      reject(new Error(`${argv.join(' ')} exited with ${code}:\n${lines.join('\n')}${buffered}`));
     });
     child.stderr.on('data', (d: Buffer) => {
       buffered += d.toString();
@@ -69,12 +92,13 @@ export function serveExporter(
       for (const line of parts) {
         lines.push(line);
         const record = parseJson(line);
-        if (record?.msg === 'serving metrics at /metrics' && typeof record.address === 'string') {
+        const address = record?.[ready.field];
+        if (record?.msg === ready.msg && typeof address === 'string') {
           clearTimeout(timer);
           child.removeAllListeners('exit');
           resolve({
             child,
-            url: `http://${record.address}`,
+            url: `http://${address}`,
             logLines: () => [...lines],
             stop: () => stopChild(child),
           });

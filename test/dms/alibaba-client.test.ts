@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Secret } from '../../src/config/secret.js';
+import type { Credentials, Profile, SignatureAlgorithm } from '../../src/config/types.js';
+import { createAlibabaDmsClient } from '../../src/dms/alibaba-client.js';
+import type { DmsResult } from '../../src/dms/types.js';
+import { freePort } from '../support/services.js';
+import { TEST_KEY, scenarioFromYaml } from '../support/stack.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+
+const STS = {
+  accessKeyId: 'STS.testKeyId0002',
+  accessKeySecret: 'sts-secret-9Hq2',
+  token: 'sts-token-Kd83nQ',
+};
+
+let simulator: RunningSimulator;
+beforeAll(async () => {
+  simulator = await startSimulator({
+    elapsedMs: () => 30_000,
+    scenario: scenarioFromYaml(`credentials:
+  - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
+  - { access_key_id: ${STS.accessKeyId}, access_key_secret: ${STS.accessKeySecret}, security_token: ${STS.token} }
+orders:
+  - { id: 42, tid: 3000, list: 20s, pause: 0s, download: 20s, filter: 20s }
+  - { id: 43, list: 20s, download: 20s, filter: 20s, fault: { kind: slow, delay: 5s } }
+`),
+  });
+});
+afterAll(() => simulator.close());
+
+function accessKey(id: string, secret: string, token?: string): Credentials {
+  return {
+    kind: 'access_key',
+    accessKeyId: id,
+    accessKeySecret: new Secret(secret),
+    securityToken: token ? new Secret(token) : undefined,
+  };
+}
+
+function profile(
+  credentials: Credentials,
+  signatureAlgorithm: SignatureAlgorithm = 'ACS3-HMAC-SHA256',
+  endpoint?: string,
+): Profile {
+  return {
+    name: 'p',
+    endpoint: endpoint ?? simulator.endpoint,
+    protocol: 'http',
+    tid: undefined,
+    signatureAlgorithm,
+    credentials,
+  };
+}
+
+function call(
+  p: Profile,
+  orderId = 42,
+  tid: number | undefined = 3000,
+  signal = new AbortController().signal,
+  timeoutMs = 5_000,
+): Promise<DmsResult> {
+  return createAlibabaDmsClient(p, { userAgent: 'test' }).getJobDegree(
+    { orderId, tid },
+    { signal, timeoutMs },
+  );
+}
+
+describe('createAlibabaDmsClient against the simulator over HTTP', () => {
+  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('reads a job with %s signing', async (algorithm) => {
+    const result = await call(profile(accessKey(TEST_KEY.accessKeyId, TEST_KEY.accessKeySecret), algorithm));
+    expect(result).toMatchObject({
+      ok: true,
+      degree: { status: 'DOWNLOADING', listRatio: 1, downloadRatio: 0.5, filterRatio: 0 },
+    });
+  });
+
+  it.each(['ACS3-HMAC-SHA256', 'HMAC-SHA1'] as const)('signs STS tokens with %s', async (algorithm) => {
+    const result = await call(profile(accessKey(STS.accessKeyId, STS.accessKeySecret, STS.token), algorithm));
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    ['a wrong secret', accessKey(TEST_KEY.accessKeyId, 'wrong-secret'), 'SignatureDoesNotMatch'],
+    [
+      'an unknown key id',
+      accessKey('LTAIunknownKey', TEST_KEY.accessKeySecret),
+      'InvalidAccessKeyId.NotFound',
+    ],
+    [
+      'a wrong STS token',
+      accessKey(STS.accessKeyId, STS.accessKeySecret, 'not-the-token'),
+      'InvalidSecurityToken.MismatchWithAccessKey',
+    ],
+  ])(
+    'turns %s into its gateway code, with a request id and no secret in the message',
+    async (_what, credentials, code) => {
+      const result = await call(profile(credentials));
+      expect(result).toMatchObject({ ok: false, error: { code } });
+      if (result.ok) return;
+      expect(result.error.requestId).toMatch(/\S+/);
+      expect(result.error.message).not.toContain('wrong-secret');
+      expect(result.error.message).not.toContain('not-the-token');
+    },
+  );
+
+  it('asks with the right tenant: a Tid the order does not belong to is a DMS business error', async () => {
+    const result = await call(profile(accessKey(TEST_KEY.accessKeyId, TEST_KEY.accessKeySecret)), 42, 9999);
+    expect(result).toMatchObject({ ok: false, error: { code: 'UnknownError' } });
+  });
+
+  it('uses the Alibaba default credential chain when the profile has no key', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_KEY.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_KEY.accessKeySecret,
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+      ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
+    });
+    try {
+      expect((await call(profile({ kind: 'default_chain' }))).ok).toBe(true);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('answers timeout as soon as the signal aborts, without waiting for a slow DMS', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const result = await call(
+      profile(accessKey(TEST_KEY.accessKeyId, TEST_KEY.accessKeySecret)),
+      43,
+      undefined,
+      controller.signal,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'timeout' } });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("answers timeout when the SDK's own read timeout ends the call", async () => {
+    const result = await call(
+      profile(accessKey(TEST_KEY.accessKeyId, TEST_KEY.accessKeySecret)),
+      43,
+      undefined,
+      undefined,
+      300,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'timeout' } });
+  });
+
+  it('reports a refused connection as network', async () => {
+    const closedPort = await freePort();
+    const result = await call(
+      profile(
+        accessKey(TEST_KEY.accessKeyId, TEST_KEY.accessKeySecret),
+        'ACS3-HMAC-SHA256',
+        `127.0.0.1:${closedPort}`,
+      ),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'network' } });
+  });
+});
