@@ -1,7 +1,7 @@
 import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
 import { report } from './context.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
 import { expandEnv } from './env.js';
 import { anchorOf, fieldPath, kindOf, shown, valueOf } from './nodes.js';
 import type { Section } from './nodes.js';

@@ -2,7 +2,7 @@ import type { Node } from 'yaml';
 import { report } from './context.js';
 import type { Context } from './context.js';
 import { DEFAULT_SCRAPE, MAX_CONCURRENCY } from './defaults.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../util/duration.js';
 import { readDuration, readInteger } from './fields.js';
 import { fieldPath, openSection, valueOf } from './nodes.js';
 import type { ScrapeSettings } from './types.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
 import { failingStage, type Fault, type Outcome, type Scenario, type ScenarioOrder } from './scenario.js';
 
 // The scenario file's schema: snake_case keys, strict mappings, defaults, cross-field rules. It turns
