@@ -68,6 +68,10 @@ describe('GET /metrics against the simulator', () => {
     expect(sampleValue(text, 'aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"}')).toBe(
       12,
     );
+    await stack.scrape();
+    const unknownStatus = stack.logs.filter((l) => l.job_status === 'PAUSED');
+    expect(unknownStatus).toHaveLength(1); // logged once per order, not once per scrape
+    expect(unknownStatus[0]).toMatchObject({ level: 'warn', order_id: 107 });
     const warning = stack.logs.find((l) => l.order_id === 111);
     expect(warning).toMatchObject({
       level: 'warn',
@@ -96,7 +100,7 @@ describe('GET /metrics against the simulator', () => {
 
   it('costs one DMS call per order however many scrapes run at once', async () => {
     const orders = [1, 2, 3].map(
-      (id) => `  - { id: ${id}, list: 60s, download: 60s, filter: 60s, fault: { kind: slow, delay: 300ms } }`,
+      (id) => `  - { id: ${id}, list: 60s, download: 60s, filter: 60s, fault: { kind: slow, delay: 1s } }`,
     );
     stack = await startStack({
       scenario: scenarioFromYaml(simpleScenario(orders.join('\n'))),

@@ -195,7 +195,7 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     });
     expect(alert.annotations.summary).toContain('501');
     expect(alert.annotations.summary).toContain('refunds-rollback');
-  });
+  }, 60_000);
 
   it('warns about a stalled job and about an order it cannot read, and about the auth error', async () => {
     const stalled = await waitFor(
@@ -218,5 +218,5 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     // Jobs that run or finished normally never page.
     const quiet = webhook.alerts.filter((a) => ['503', '504'].includes(a.labels.order_id ?? ''));
     expect(quiet).toEqual([]);
-  });
+  }, 150_000);
 });
