@@ -52,15 +52,25 @@ export function createRuntimeStore(
   let reloading: Promise<{ ok: true } | { ok: false; errors: readonly string[] }> | undefined;
 
   const reloadOnce = async (): Promise<{ ok: true } | { ok: false; errors: readonly string[] }> => {
-    const loaded = await load();
-    onLoaded(loaded.ok);
-    if (!loaded.ok) {
-      logger.error({ errors: loaded.errors }, 'config reload failed; keeping the previous configuration');
-      return loaded;
+    let next: Runtime;
+    try {
+      const loaded = await load();
+      if (!loaded.ok) return failed(loaded.errors);
+      next = buildRuntime(loaded.config, makeClient);
+    } catch (err) {
+      // Only a bug of ours lands here; a reload (from SIGHUP, with nobody awaiting it) must not crash.
+      return failed([`internal error while reloading: ${err instanceof Error ? err.message : String(err)}`]);
     }
-    runtime = buildRuntime(loaded.config, makeClient);
-    logger.info({ orders: loaded.config.orders.length }, 'config reloaded');
+    runtime = next;
+    onLoaded(true);
+    logger.info({ orders: next.config.orders.length }, 'config reloaded');
     return { ok: true };
+  };
+
+  const failed = (errors: readonly string[]): { ok: false; errors: readonly string[] } => {
+    onLoaded(false);
+    logger.error({ errors }, 'config reload failed; keeping the previous configuration');
+    return { ok: false, errors };
   };
 
   return {

@@ -161,3 +161,60 @@ orders:
     }
   });
 });
+
+describe('reload on SIGHUP (the built dist/main.js)', () => {
+  it('applies a good config, and keeps the old one when the new one is bad', async () => {
+    const scenario = await tempFile(
+      'scenario.yaml',
+      `credentials:
+  - { access_key_id: LTAIreloadKey01, access_key_secret: reload-secret-3Pw }
+orders:
+  - { id: 21, list: 1h, download: 1h, filter: 1h }
+  - { id: 22, list: 1h, download: 1h, filter: 1h }
+`,
+    );
+    const simulator = await serveSimulator(scenario);
+    const config = (orders: string) => `profiles:
+  default: { endpoint: '${simulator.url.replace('http://', '')}', protocol: http, access_key_id: LTAIreloadKey01, access_key_secret: reload-secret-3Pw }
+orders:
+${orders}`;
+    const path = await tempFile('config.yaml', config('  - id: 21\n  - id: 22\n'));
+    const exporter = await serveExporter([`--config.file=${path}`]);
+    const metrics = async () => (await fetch(`${exporter.url}/metrics`)).text();
+    const reloadOk = (text: string) =>
+      sampleValue(text, 'aliyun_dms_datatrack_config_last_reload_successful');
+    try {
+      expect(await metrics()).toContain('aliyun_dms_datatrack_up{order_id="22"} 1');
+
+      await writeFile(path, config('  - id: 21\n'));
+      exporter.child.kill('SIGHUP');
+      const afterGood = await waitFor(
+        'the good reload to drop order 22',
+        async () => {
+          const text = await metrics();
+          return text.includes('order_id="22"') ? undefined : text;
+        },
+        5_000,
+      );
+      expect(reloadOk(afterGood)).toBe(1);
+
+      await writeFile(path, config('  - id: 21\n  - id: 21\n'));
+      exporter.child.kill('SIGHUP');
+      const afterBad = await waitFor(
+        'the bad reload to be reported',
+        async () => {
+          const text = await metrics();
+          return reloadOk(text) === 0 ? text : undefined;
+        },
+        5_000,
+      );
+      expect(afterBad).toContain('aliyun_dms_datatrack_up{order_id="21"} 1');
+      expect(exporter.logLines().join('\n')).toContain(
+        'orders[1].id: duplicate order id 21, first at orders[0]',
+      );
+    } finally {
+      expect((await exporter.stop()).code).toBe(0);
+      await simulator.stop();
+    }
+  });
+});
