@@ -1,6 +1,8 @@
 // The scenario model: which keys the gateway accepts and how each order's job moves over time.
 // Plain data; the YAML reader (scenario-file.ts) and demoScenario() both produce it.
 
+// The simulator's own copy of the DMS states (src/dms/types.ts has the exporter's): the simulator
+// speaks the API from the documentation and imports nothing from the client side, on purpose.
 export const JOB_STATUSES = [
   'INIT',
   'LISTING',
