@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { createApp, createHttpServer } from '../../src/app.js';
 import { createCollector } from '../../src/collector/collector.js';
 import { parseConfig } from '../../src/config/index.js';
-import type { Config, Profile } from '../../src/config/types.js';
+import type { Profile } from '../../src/config/types.js';
 import { createAlibabaDmsClient } from '../../src/dms/alibaba-client.js';
 import { createLogger } from '../../src/logging.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
@@ -35,13 +35,6 @@ export function scenarioFromYaml(text: string): Scenario {
   const parsed = parseScenario(text, 'scenario.yaml');
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.scenario;
-}
-
-/** Parses exporter config YAML the way a user's file is parsed; `${SIM}` is the simulator endpoint. */
-export function configFromYaml(text: string, env: Record<string, string | undefined>): Config {
-  const parsed = parseConfig(text, 'config.yaml', env, () => new Error('no secret files in tests'));
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  return parsed.config;
 }
 
 /** A simulator and an exporter wired as in production, both on loopback ports. */
