@@ -16,8 +16,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY config.yaml /etc/dms-datatrack-exporter/config.yaml
+# Arguments given to `run` replace CMD, so `run IMAGE --log.level=debug` drops --config.file and the
+# exporter falls back to its default, config.yaml in the working directory: point that at the same file.
+RUN ln -s /etc/dms-datatrack-exporter/config.yaml /app/config.yaml
 USER node
 EXPOSE 10036
 HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:10036/-/healthy').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/main.js"]
+# Absolute path: still starts when the runtime overrides the working directory (run -w, workingDir).
+ENTRYPOINT ["node", "/app/dist/main.js"]
 CMD ["--config.file=/etc/dms-datatrack-exporter/config.yaml"]
