@@ -4,11 +4,11 @@
 // default import is the type of module.exports under NodeNext.)
 import { createRequire } from 'node:module';
 import type OpenApiModule from '@alicloud/openapi-client';
-import type CredentialsModule from '@alicloud/credentials';
 import type TeaUtilModule from '@alicloud/tea-util';
 import type OpenApiUtilModule from '@alicloud/openapi-util';
 import type { Profile } from '../config/types.js';
 import { interpretJobDegreeBody } from './answer.js';
+import { RecoveringDefaultChain } from './default-chain.js';
 import { classifySdkError } from './classify-error.js';
 import { redactMessage } from './redact.js';
 import { raceAbort } from '../util/abort.js';
@@ -24,7 +24,6 @@ const require = createRequire(import.meta.url);
 const $OpenApi = require('@alicloud/openapi-client') as typeof OpenApiModule;
 const $Util = require('@alicloud/tea-util') as typeof TeaUtilModule;
 const OpenApi = $OpenApi.default;
-const Credential = (require('@alicloud/credentials') as typeof CredentialsModule).default;
 const OpenApiUtil = (require('@alicloud/openapi-util') as typeof OpenApiUtilModule).default;
 type OpenApiClient = InstanceType<typeof OpenApi>;
 
@@ -52,7 +51,7 @@ function sdkConfig(profile: Profile, userAgent: string): Record<string, unknown>
           securityToken: profile.credentials.securityToken?.reveal(),
         }
       : // Without any credential the SDK does not fall back to the chain: it must be passed explicitly.
-        { credential: new Credential() };
+        { credential: new RecoveringDefaultChain() };
   return {
     ...credentials,
     endpoint: profile.endpoint,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
 import type { Credentials, Profile, SignatureAlgorithm } from '../../src/config/types.js';
@@ -108,21 +111,6 @@ describe('createAlibabaDmsClient against the simulator over HTTP', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'UnknownError' } });
   });
 
-  it('uses the Alibaba default credential chain when the profile has no key', async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_KEY.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_KEY.accessKeySecret,
-      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
-      ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
-    });
-    try {
-      expect((await call(profile({ kind: 'default_chain' }))).ok).toBe(true);
-    } finally {
-      process.env = saved;
-    }
-  });
-
   it('answers timeout as soon as the signal aborts, without waiting for a slow DMS', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
@@ -158,5 +146,76 @@ describe('createAlibabaDmsClient against the simulator over HTTP', () => {
       ),
     );
     expect(result).toMatchObject({ ok: false, error: { code: 'network' } });
+  });
+});
+
+describe('the Alibaba default credential chain (profile without a key)', () => {
+  const CHAIN_VARS = [
+    'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    'ALIBABA_CLOUD_CREDENTIALS_FILE',
+    'ALIBABA_CLOUD_CREDENTIALS_URI',
+    'ALIBABA_CLOUD_ECS_METADATA_DISABLED',
+    'ALIBABA_CLOUD_CLI_PROFILE_DISABLED',
+  ];
+  const saved = Object.fromEntries(CHAIN_VARS.map((name) => [name, process.env[name]]));
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chain-'));
+    // Every provider fails locally: no metadata service, no CLI profile, a missing credentials
+    // file, and a credentials URI on a closed loopback port.
+    Object.assign(process.env, {
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+      ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
+      ALIBABA_CLOUD_CREDENTIALS_FILE: join(dir, 'missing'),
+      ALIBABA_CLOUD_CREDENTIALS_URI: `http://127.0.0.1:${await freePort()}/`,
+    });
+    delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+    delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  });
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds no credentials (InvalidCredentials), then recovers once they appear', async () => {
+    const client = createAlibabaDmsClient(profile({ kind: 'default_chain' }), { userAgent: 'test' });
+    const ask = () =>
+      client.getJobDegree(
+        { orderId: 42, tid: 3000 },
+        { signal: new AbortController().signal, timeoutMs: 5_000 },
+      );
+    expect(await ask()).toMatchObject({ ok: false, error: { code: 'InvalidCredentials' } });
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = TEST_KEY.accessKeyId;
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = TEST_KEY.accessKeySecret;
+    try {
+      expect((await ask()).ok).toBe(true);
+    } finally {
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    }
+  });
+
+  it('answers concurrent first calls from a credentials file', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(
+      file,
+      `[default]\ntype = access_key\naccess_key_id = ${TEST_KEY.accessKeyId}\naccess_key_secret = ${TEST_KEY.accessKeySecret}\n`,
+    );
+    process.env.ALIBABA_CLOUD_CREDENTIALS_FILE = file;
+    const client = createAlibabaDmsClient(profile({ kind: 'default_chain' }), { userAgent: 'test' });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        client.getJobDegree(
+          { orderId: 42, tid: 3000 },
+          { signal: new AbortController().signal, timeoutMs: 5_000 },
+        ),
+      ),
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true]);
   });
 });
