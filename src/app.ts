@@ -26,10 +26,7 @@ export function createApp(deps: AppDeps): Koa {
 
   router.get('/metrics', async (ctx) => {
     const { target } = deps.store.current();
-    const deadline = scrapeTimeoutMs(
-      ctx.get('X-Prometheus-Scrape-Timeout-Seconds') || undefined,
-      target.settings,
-    );
+    const deadline = scrapeTimeoutMs(ctx.get('X-Prometheus-Scrape-Timeout-Seconds'), target.settings);
     if (!deadline.ok) {
       ctx.status = 400;
       ctx.body = `${deadline.error}\n`;

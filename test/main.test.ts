@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runExporter, serveExporter, serveSimulator } from './support/process.js';
+import { runExporter, serveExporter, serveSimulator, type Serving } from './support/process.js';
 import { waitFor } from './support/services.js';
 import { sampleValue } from './support/stack.js';
 
@@ -11,6 +11,19 @@ async function tempFile(name: string, text: string): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, text);
   return path;
+}
+
+/** `simulate` as its own process, accepting one key, with the given scenario orders. */
+async function simulatorProcess(
+  key: { id: string; secret: string },
+  orders: string,
+): Promise<{ simulator: Serving; endpoint: string }> {
+  const scenario = await tempFile(
+    'scenario.yaml',
+    `credentials:\n  - { access_key_id: ${key.id}, access_key_secret: ${key.secret} }\norders:\n${orders}`,
+  );
+  const simulator = await serveSimulator(scenario);
+  return { simulator, endpoint: simulator.url.replace('http://', '') };
 }
 
 describe('command line (the built dist/main.js)', () => {
@@ -74,19 +87,14 @@ describe('command line (the built dist/main.js)', () => {
 
 describe('exporter and simulator as two processes (a wrong secret for one profile)', () => {
   it('shows each order correctly, and up 0 plus an error count for the bad profile, without crashing', async () => {
-    const scenario = await tempFile(
-      'scenario.yaml',
-      `credentials:
-  - { access_key_id: LTAIprocKeyId01, access_key_secret: proc-secret-7Yt }
-orders:
-  - { id: 11, list: 1h, download: 1h, filter: 1h }
+    const { simulator, endpoint } = await simulatorProcess(
+      { id: 'LTAIprocKeyId01', secret: 'proc-secret-7Yt' },
+      `  - { id: 11, list: 1h, download: 1h, filter: 1h }
   - { id: 12, list: 1s, pause: 0s, download: 1s, filter: 1s }
   - { id: 13, list: 1h, download: 1h, filter: 1h }
 `,
     );
-    const simulator = await serveSimulator(scenario);
     try {
-      const endpoint = simulator.url.replace('http://', '');
       const config = await tempFile(
         'config.yaml',
         `profiles:
@@ -164,18 +172,14 @@ orders:
 
 describe('reload on SIGHUP (the built dist/main.js)', () => {
   it('applies a good config, and keeps the old one when the new one is bad', async () => {
-    const scenario = await tempFile(
-      'scenario.yaml',
-      `credentials:
-  - { access_key_id: LTAIreloadKey01, access_key_secret: reload-secret-3Pw }
-orders:
-  - { id: 21, list: 1h, download: 1h, filter: 1h }
+    const { simulator, endpoint } = await simulatorProcess(
+      { id: 'LTAIreloadKey01', secret: 'reload-secret-3Pw' },
+      `  - { id: 21, list: 1h, download: 1h, filter: 1h }
   - { id: 22, list: 1h, download: 1h, filter: 1h }
 `,
     );
-    const simulator = await serveSimulator(scenario);
     const config = (orders: string) => `profiles:
-  default: { endpoint: '${simulator.url.replace('http://', '')}', protocol: http, access_key_id: LTAIreloadKey01, access_key_secret: reload-secret-3Pw }
+  default: { endpoint: '${endpoint}', protocol: http, access_key_id: LTAIreloadKey01, access_key_secret: reload-secret-3Pw }
 orders:
 ${orders}`;
     const path = await tempFile('config.yaml', config('  - id: 21\n  - id: 22\n'));

@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { Order, ScrapeSettings } from '../config/types.js';
 import {
   ACTION_GET_JOB_DEGREE,
+  DEADLINE_ERROR,
   FINAL_STATUSES,
   type DmsClient,
-  type DmsError,
   type DmsResult,
 } from '../dms/types.js';
 import { raceAbort } from '../util/abort.js';
@@ -33,12 +33,6 @@ export interface Collector {
   /** The last answer known for each order, without calling DMS (for the landing page). */
   lastKnown(orders: readonly Order[]): Array<{ order: Order; memory: Readonly<OrderMemory> }>;
 }
-
-const TIMEOUT_ERROR: DmsError = {
-  code: 'timeout',
-  message: 'scrape deadline reached before DMS answered',
-  requestId: undefined,
-};
 
 export function createCollector(deps: CollectorDeps): Collector {
   const now = deps.now ?? Date.now;
@@ -74,7 +68,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (now() - startedMs) / 1000, error);
         return result;
       }, signal)
-      .then((result): DmsResult => (result === GAVE_UP ? { ok: false, error: TIMEOUT_ERROR } : result));
+      .then((result): DmsResult => (result === GAVE_UP ? { ok: false, error: DEADLINE_ERROR } : result));
     const settled = call.then((result) => {
       logTransition(deps.logger, order, result, remember(memoryOf(key), result, now()));
       return result;
@@ -106,7 +100,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     const shared = inFlight.get(key);
     if (shared !== undefined) deps.recorder.answerReused('in_flight');
     const call = shared ?? callDms(target, order, key, deadlineMs, signal);
-    const result = await raceAbort(call, signal, (): DmsResult => ({ ok: false, error: TIMEOUT_ERROR }));
+    const result = await raceAbort(call, signal, (): DmsResult => ({ ok: false, error: DEADLINE_ERROR }));
     return result.ok ? { kind: 'fresh', degree: result.degree } : { kind: 'failed', error: result.error };
   };
 
@@ -125,7 +119,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         forgetRemovedOrders(memories, target.orders);
         const outcomes = target.orders.map((order, i): OrderOutcome => ({
           order,
-          answer: answers[i] ?? { kind: 'failed', error: TIMEOUT_ERROR },
+          answer: answers[i] ?? { kind: 'failed', error: DEADLINE_ERROR },
           lastSuccessMs: memories.get(orderKey(order))?.lastSuccessMs,
         }));
         return { outcomes, durationMs: now() - startedMs, timeoutMs };

@@ -14,6 +14,7 @@ import { redactMessage } from './redact.js';
 import { raceAbort } from '../util/abort.js';
 import {
   ACTION_GET_JOB_DEGREE,
+  DEADLINE_ERROR,
   type CallOptions,
   type DmsClient,
   type DmsResult,
@@ -74,7 +75,7 @@ async function callJobDegree(
   { signal, timeoutMs }: CallOptions,
   knownSecrets: readonly string[],
 ): Promise<DmsResult> {
-  if (signal.aborted) return abortedResult();
+  if (signal.aborted) return { ok: false, error: DEADLINE_ERROR };
   const query: Record<string, number> = { OrderId: request.orderId };
   if (request.tid !== undefined) query.Tid = request.tid;
   const params = new $OpenApi.Params({
@@ -101,12 +102,5 @@ async function callJobDegree(
     },
   );
   // The SDK takes no AbortSignal: answer `timeout` at once and let the SDK's own timer end the socket.
-  return raceAbort(call, signal, abortedResult);
-}
-
-function abortedResult(): DmsResult {
-  return {
-    ok: false,
-    error: { code: 'timeout', message: 'scrape deadline reached before DMS answered', requestId: undefined },
-  };
+  return raceAbort(call, signal, (): DmsResult => ({ ok: false, error: DEADLINE_ERROR }));
 }

@@ -74,3 +74,10 @@ export interface DmsClient {
 }
 
 export const ACTION_GET_JOB_DEGREE = 'GetDataTrackJobDegree';
+
+/** The answer for an order whose call did not finish within the scrape's deadline. */
+export const DEADLINE_ERROR: DmsError = {
+  code: 'timeout',
+  message: 'scrape deadline reached before DMS answered',
+  requestId: undefined,
+};

@@ -15,8 +15,13 @@ export interface ToolResult {
  * Runs promtool or amtool to completion. A missing binary throws (the test fails, never skips):
  * these checks are the only proof the rules and configs load in the real programs.
  */
-export function runTool(tool: PrometheusTool, args: readonly string[], cwd?: string): ToolResult {
-  const run = spawnSync(tool, args, { encoding: 'utf8', cwd, timeout: 20_000 });
+export function runTool(
+  tool: PrometheusTool,
+  args: readonly string[],
+  cwd?: string,
+  input?: string,
+): ToolResult {
+  const run = spawnSync(tool, args, { encoding: 'utf8', cwd, input, timeout: 20_000 });
   if (run.error) {
     throw new Error(
       `${tool} is not runnable (${run.error.message}): install the Debian package ${PACKAGES[tool]} ` +
@@ -24,4 +29,24 @@ export function runTool(tool: PrometheusTool, args: readonly string[], cwd?: str
     );
   }
   return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
+}
+
+/** prom-client's default metrics always trip these three lint rules; nothing else may appear. */
+const ALLOWED_METRICS_LINT = [
+  'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_requests_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_resources_total non-counter metrics should not have "_total" suffix',
+];
+
+/**
+ * `promtool check metrics` on exposition text: its exit status (0 clean, 3 lint problems, 1 parse
+ * error) and every problem line except the three prom-client ones.
+ */
+export function lintMetrics(text: string): { status: number; problems: string[] } {
+  const { status, output } = runTool('promtool', ['check', 'metrics'], undefined, text);
+  const problems = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !ALLOWED_METRICS_LINT.includes(line));
+  return { status, problems };
 }
