@@ -1,18 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { LevelWithSilent } from 'pino';
+import { DEFAULT_LIMITS, type LoadLimits } from './config/load.js';
 import { LOG_LEVELS, type LogFormat } from './logging.js';
+import type { ListenAddress } from './util/http-server.js';
 
 export const DEFAULT_PORT = 10036;
-
-export interface ListenAddress {
-  /** undefined: all interfaces, as `:PORT` means for Prometheus exporters. */
-  readonly host: string | undefined;
-  readonly port: number;
-}
 
 export interface ExporterFlags {
   readonly configFile: string;
   readonly configCheck: boolean;
+  readonly limits: LoadLimits;
   readonly listen: ListenAddress;
   readonly logLevel: LevelWithSilent;
   readonly logFormat: LogFormat;
@@ -40,7 +37,10 @@ Prometheus exporter for Alibaba Cloud DMS data-tracking tickets (GetDataTrackJob
 Flags:
   --config.file=PATH           configuration file (default: config.yaml)
   --config.check               validate the configuration, print OK or the errors, exit 0 or 1
-  --web.listen-address=ADDR    HOST:PORT or :PORT to serve /metrics on (default: :${DEFAULT_PORT})
+  --config.max-bytes=N         refuse a configuration file larger than N bytes (default: ${DEFAULT_LIMITS.maxBytes})
+  --config.max-orders=N        refuse a configuration with more than N orders (default: ${DEFAULT_LIMITS.maxOrders})
+  --web.listen-address=ADDR    HOST:PORT or :PORT to serve /metrics on
+                               (default: :${DEFAULT_PORT}; with --demo, 127.0.0.1:${DEFAULT_PORT})
   --log.level=LEVEL            debug, info, warn or error (default: info)
   --log.format=FORMAT          logfmt or json (default: logfmt)
   --demo                       run against a built-in DMS simulator with demo orders (no account needed)
@@ -55,7 +55,10 @@ simulate: serve a simulated DMS API (signature-checking) for tests and demos.
 const EXPORTER_OPTIONS = {
   'config.file': { type: 'string', default: 'config.yaml' },
   'config.check': { type: 'boolean', default: false },
-  'web.listen-address': { type: 'string', default: `:${DEFAULT_PORT}` },
+  'config.max-bytes': { type: 'string', default: String(DEFAULT_LIMITS.maxBytes) },
+  'config.max-orders': { type: 'string', default: String(DEFAULT_LIMITS.maxOrders) },
+  // No default here: the demo's default (loopback only) differs from the exporter's.
+  'web.listen-address': { type: 'string' },
   'log.level': { type: 'string', default: 'info' },
   'log.format': { type: 'string', default: 'logfmt' },
   demo: { type: 'boolean', default: false },
@@ -89,14 +92,20 @@ function parseExporter(argv: readonly string[]): Command {
   });
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
-  const common = parseCommon(values['web.listen-address'], values['log.level'], values['log.format']);
+  const listen = values['web.listen-address'] ?? `${values.demo ? '127.0.0.1' : ''}:${DEFAULT_PORT}`;
+  const common = parseCommon(listen, values['log.level'], values['log.format']);
   if (typeof common === 'string') return { kind: 'usage_error', message: common };
+  const maxBytes = positiveCount('--config.max-bytes', values['config.max-bytes']);
+  const maxOrders = positiveCount('--config.max-orders', values['config.max-orders']);
+  if (typeof maxBytes === 'string') return { kind: 'usage_error', message: maxBytes };
+  if (typeof maxOrders === 'string') return { kind: 'usage_error', message: maxOrders };
   return {
     kind: 'exporter',
     flags: {
       ...common,
       configFile: values['config.file'],
       configCheck: values['config.check'],
+      limits: { maxBytes, maxOrders },
       demo: values.demo,
     },
   };
@@ -114,6 +123,11 @@ function parseSimulate(argv: readonly string[]): Command {
   const common = parseCommon(values.listen, values['log.level'], values['log.format']);
   if (typeof common === 'string') return { kind: 'usage_error', message: common };
   return { kind: 'simulate', scenarioFile: values.scenario, ...common };
+}
+
+function positiveCount(flag: string, text: string): number | string {
+  const value = /^[1-9]\d{0,14}$/.test(text) ? Number(text) : NaN;
+  return Number.isSafeInteger(value) ? value : `invalid ${flag} "${text}": want a positive whole number`;
 }
 
 interface CommonFlags {

@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import type { ScrapeTarget } from './collector/collector.js';
 import { createLimiter } from './collector/limiter.js';
-import type { Config, Profile } from './config/types.js';
+import type { Config, Profile } from './config/schema.js';
 import type { DmsClient } from './dms/types.js';
+import { err, ok, type Result } from './util/result.js';
 
 export type ClientFactory = (profile: Profile) => DmsClient;
+
+/** Where configurations come from: a file (read in a worker), or text in tests and the demo. */
+export type ConfigSource = () => Promise<Result<Config, readonly string[]>>;
 
 /** The configuration in force and everything built from it, replaced as a whole on reload. */
 export interface Runtime {
@@ -12,7 +16,63 @@ export interface Runtime {
   readonly target: ScrapeTarget;
 }
 
-export function buildRuntime(config: Config, makeClient: ClientFactory): Runtime {
+export interface RuntimeStore {
+  current(): Runtime;
+  /** Loads the config again; swaps only when it is valid, else keeps the old one and says why. */
+  reload(): Promise<Result<undefined, readonly string[]>>;
+}
+
+export interface RuntimeStoreDeps {
+  readonly source: ConfigSource;
+  readonly makeClient: ClientFactory;
+  /** Told about every load, first one included: feeds config_last_reload_successful. */
+  readonly onLoaded: (success: boolean) => void;
+  readonly logger: Logger;
+}
+
+/** Loads the first configuration; without a valid one there is no store (the exporter does not start). */
+export async function openRuntimeStore(
+  deps: RuntimeStoreDeps,
+): Promise<Result<RuntimeStore, readonly string[]>> {
+  const first = await deps.source();
+  if (!first.ok) return first;
+  let runtime = buildRuntime(first.value, deps.makeClient);
+  deps.onLoaded(true);
+  let reloading: Promise<Result<undefined, readonly string[]>> | undefined;
+
+  const failed = (errors: readonly string[]): Result<undefined, readonly string[]> => {
+    deps.onLoaded(false);
+    deps.logger.error({ errors }, 'config reload failed; keeping the previous configuration');
+    return err(errors);
+  };
+
+  const reloadOnce = async (): Promise<Result<undefined, readonly string[]>> => {
+    try {
+      const loaded = await deps.source();
+      if (!loaded.ok) return failed(loaded.error);
+      runtime = buildRuntime(loaded.value, deps.makeClient);
+    } catch (error) {
+      // Only a bug of ours lands here; a reload (from SIGHUP, with nobody awaiting it) must not crash.
+      return failed([
+        `internal error while reloading: ${error instanceof Error ? error.message : String(error)}`,
+      ]);
+    }
+    deps.onLoaded(true);
+    deps.logger.info({ orders: runtime.config.orders.length }, 'config reloaded');
+    return ok(undefined);
+  };
+
+  return ok({
+    current: () => runtime,
+    reload() {
+      // SIGHUP and POST /-/reload at once must not interleave two loads.
+      reloading ??= reloadOnce().finally(() => (reloading = undefined));
+      return reloading;
+    },
+  });
+}
+
+function buildRuntime(config: Config, makeClient: ClientFactory): Runtime {
   const clients = new Map<string, DmsClient>();
   for (const [name, profile] of config.profiles) clients.set(name, makeClient(profile));
   return {
@@ -27,58 +87,6 @@ export function buildRuntime(config: Config, makeClient: ClientFactory): Runtime
         if (client === undefined) throw new Error(`no DMS client for profile "${profile}"`);
         return client;
       },
-    },
-  };
-}
-
-export type ConfigSource = () => Promise<
-  { ok: true; config: Config } | { ok: false; errors: readonly string[] }
->;
-
-export interface RuntimeStore {
-  current(): Runtime;
-  /** Loads the config again; swaps only when it is valid, else keeps the old one and says why. */
-  reload(): Promise<{ ok: true } | { ok: false; errors: readonly string[] }>;
-}
-
-export function createRuntimeStore(
-  initial: Runtime,
-  load: ConfigSource,
-  makeClient: ClientFactory,
-  onLoaded: (success: boolean) => void,
-  logger: Logger,
-): RuntimeStore {
-  let runtime = initial;
-  let reloading: Promise<{ ok: true } | { ok: false; errors: readonly string[] }> | undefined;
-
-  const reloadOnce = async (): Promise<{ ok: true } | { ok: false; errors: readonly string[] }> => {
-    let next: Runtime;
-    try {
-      const loaded = await load();
-      if (!loaded.ok) return failed(loaded.errors);
-      next = buildRuntime(loaded.config, makeClient);
-    } catch (err) {
-      // Only a bug of ours lands here; a reload (from SIGHUP, with nobody awaiting it) must not crash.
-      return failed([`internal error while reloading: ${err instanceof Error ? err.message : String(err)}`]);
-    }
-    runtime = next;
-    onLoaded(true);
-    logger.info({ orders: next.config.orders.length }, 'config reloaded');
-    return { ok: true };
-  };
-
-  const failed = (errors: readonly string[]): { ok: false; errors: readonly string[] } => {
-    onLoaded(false);
-    logger.error({ errors }, 'config reload failed; keeping the previous configuration');
-    return { ok: false, errors };
-  };
-
-  return {
-    current: () => runtime,
-    reload() {
-      // SIGHUP and POST /-/reload at once must not interleave two loads.
-      reloading ??= reloadOnce().finally(() => (reloading = undefined));
-      return reloading;
     },
   };
 }

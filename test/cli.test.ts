@@ -8,11 +8,31 @@ describe('parseCommandLine', () => {
       flags: {
         configFile: 'config.yaml',
         configCheck: false,
+        limits: { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000 },
         listen: { host: undefined, port: DEFAULT_PORT },
         logLevel: 'info',
         logFormat: 'logfmt',
         demo: false,
       },
+    });
+  });
+
+  it('listens on loopback only for the demo, unless told otherwise', () => {
+    expect(parseCommandLine(['--demo'])).toMatchObject({
+      flags: { demo: true, listen: { host: '127.0.0.1', port: DEFAULT_PORT } },
+    });
+    expect(parseCommandLine(['--demo', '--web.listen-address=:9000'])).toMatchObject({
+      flags: { listen: { host: undefined, port: 9000 } },
+    });
+  });
+
+  it('raises the config limits', () => {
+    expect(parseCommandLine(['--config.max-orders=50000', '--config.max-bytes=1048576'])).toMatchObject({
+      flags: { limits: { maxBytes: 1_048_576, maxOrders: 50_000 } },
+    });
+    expect(parseCommandLine(['--config.max-orders=0'])).toEqual({
+      kind: 'usage_error',
+      message: 'invalid --config.max-orders "0": want a positive whole number',
     });
   });
 

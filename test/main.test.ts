@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExporter, serveExporter, serveSimulator, type Serving } from './support/process.js';
 import { waitFor } from './support/services.js';
-import { sampleValue } from './support/stack.js';
+import { sampleValue, scenarioYaml } from './support/stack.js';
 
 async function tempFile(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dms-exporter-'));
@@ -18,10 +18,7 @@ async function simulatorProcess(
   key: { id: string; secret: string },
   orders: string,
 ): Promise<{ simulator: Serving; endpoint: string }> {
-  const scenario = await tempFile(
-    'scenario.yaml',
-    `credentials:\n  - { access_key_id: ${key.id}, access_key_secret: ${key.secret} }\norders:\n${orders}`,
-  );
+  const scenario = await tempFile('scenario.yaml', scenarioYaml(orders, { keys: [key] }));
   const simulator = await serveSimulator(scenario);
   return { simulator, endpoint: simulator.url.replace('http://', '') };
 }
@@ -78,9 +75,7 @@ describe('command line (the built dist/main.js)', () => {
       expect(states).toContain('DOWNLOAD_FAIL');
       expect(sampleValue(text, 'aliyun_dms_datatrack_config_last_reload_successful')).toBe(1);
     } finally {
-      const { code, ms } = await exporter.stop();
-      expect(code).toBe(0);
-      expect(ms).toBeLessThan(3_000);
+      expect((await exporter.stop()).code).toBe(0);
     }
   });
 });
@@ -156,9 +151,9 @@ orders:
         ).toBe(scrapes);
         // Once finished, the job was served from memory: four scrapes, no calls for it.
         expect((reused(text) ?? 0) - (reused(finished) ?? 0)).toBe(4);
-        const logs = exporter.logLines().join('\n');
+        const logs = exporter.lines().join('\n');
         expect(logs).toContain('"code":"SignatureDoesNotMatch"');
-        expect(`${text}${logs}${simulator.logLines().join('\n')}`).not.toMatch(
+        expect(`${text}${logs}${simulator.lines().join('\n')}`).not.toMatch(
           /definitely-wrong|proc-secret-7Yt/,
         );
       } finally {
@@ -213,7 +208,7 @@ ${orders}`;
         5_000,
       );
       expect(afterBad).toContain('aliyun_dms_datatrack_up{order_id="21"} 1');
-      expect(exporter.logLines().join('\n')).toContain(
+      expect(exporter.lines().join('\n')).toContain(
         'orders[1].id: duplicate order id 21, first at orders[0]',
       );
     } finally {

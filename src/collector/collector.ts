@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { Order, ScrapeSettings } from '../config/types.js';
+import type { Order, ScrapeSettings } from '../config/schema.js';
 import {
   ACTION_GET_JOB_DEGREE,
   DEADLINE_ERROR,
@@ -9,6 +9,8 @@ import {
   type DmsResult,
 } from '../dms/types.js';
 import { raceAbort } from '../util/abort.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { err } from '../util/result.js';
 import { GAVE_UP, type Limiter } from './limiter.js';
 import { emptyMemory, orderKey, remember, type OrderMemory } from './order-state.js';
 import type { ApiRecorder, OrderAnswer, OrderOutcome, ScrapeResult } from './types.js';
@@ -24,7 +26,7 @@ export interface ScrapeTarget {
 export interface CollectorDeps {
   readonly recorder: ApiRecorder;
   readonly logger: Logger;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 export interface Collector {
@@ -35,7 +37,8 @@ export interface Collector {
 }
 
 export function createCollector(deps: CollectorDeps): Collector {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
+  const now = (): number => clock.now();
   const memories = new Map<string, OrderMemory>();
   const inFlight = new Map<string, Promise<DmsResult>>();
 
@@ -68,7 +71,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (now() - startedMs) / 1000, error);
         return result;
       }, signal)
-      .then((result): DmsResult => (result === GAVE_UP ? { ok: false, error: DEADLINE_ERROR } : result));
+      .then((result): DmsResult => (result === GAVE_UP ? err(DEADLINE_ERROR) : result));
     const settled = call.then((result) => {
       logTransition(deps.logger, order, result, remember(memoryOf(key), result, now()));
       return result;
@@ -100,8 +103,8 @@ export function createCollector(deps: CollectorDeps): Collector {
     const shared = inFlight.get(key);
     if (shared !== undefined) deps.recorder.answerReused('in_flight');
     const call = shared ?? callDms(target, order, key, deadlineMs, signal);
-    const result = await raceAbort(call, signal, (): DmsResult => ({ ok: false, error: DEADLINE_ERROR }));
-    return result.ok ? { kind: 'fresh', degree: result.degree } : { kind: 'failed', error: result.error };
+    const result = await raceAbort(call, signal, (): DmsResult => err(DEADLINE_ERROR));
+    return result.ok ? { kind: 'fresh', degree: result.value } : { kind: 'failed', error: result.error };
   };
 
   return {
@@ -111,7 +114,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       const controller = new AbortController();
       // Every pending order listens on this one signal (up to three listeners each): not a leak.
       setMaxListeners(0, controller.signal);
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      const cancelTimer = clock.after(timeoutMs, () => controller.abort());
       try {
         const answers = await Promise.all(
           target.orders.map((order) => answerFor(target, order, deadlineMs, controller.signal)),
@@ -124,7 +127,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         }));
         return { outcomes, durationMs: now() - startedMs, timeoutMs };
       } finally {
-        clearTimeout(timer);
+        cancelTimer();
       }
     },
     lastKnown(orders) {
@@ -156,7 +159,7 @@ function logTransition(
     logger.info(fields, 'order readable again');
   } else if (change === 'unknown_status' && result.ok) {
     logger.warn(
-      { ...fields, job_status: result.degree.rawStatus },
+      { ...fields, job_status: result.value.rawStatus },
       'DMS sent a job status this exporter does not know; exported as UNKNOWN',
     );
   }

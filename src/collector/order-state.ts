@@ -1,4 +1,4 @@
-import type { Order } from '../config/types.js';
+import type { Order } from '../config/schema.js';
 import type { DmsResult, JobDegree } from '../dms/types.js';
 
 /** What the exporter remembers about one order between scrapes. */
@@ -40,9 +40,9 @@ export function remember(
   }
   const wasFailing = memory.lastErrorCode !== undefined;
   memory.lastSuccessMs = nowMs;
-  memory.lastDegree = result.degree;
+  memory.lastDegree = result.value;
   memory.lastErrorCode = undefined;
-  if (result.degree.status === 'UNKNOWN' && !memory.warnedUnknownStatus) {
+  if (result.value.status === 'UNKNOWN' && !memory.warnedUnknownStatus) {
     memory.warnedUnknownStatus = true;
     return 'unknown_status';
   }

@@ -1,4 +1,4 @@
-import type { Order } from '../config/types.js';
+import type { Order } from '../config/schema.js';
 import type { DmsError, JobDegree } from '../dms/types.js';
 
 /** How this scrape got its answer for one order. */

@@ -1,6 +1,6 @@
-import type { Env } from './context.js';
+import { err, ok, type Result } from '../util/result.js';
 
-export type Expansion = { ok: true; value: string } | { ok: false; reasons: readonly string[] };
+export type Env = Readonly<Record<string, string | undefined>>;
 
 // `$${` is a literal `${`; `${NAME}` is replaced; any other `$` is kept as is, so values such as
 // passwords with a lone `$` need no escaping.
@@ -11,7 +11,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Replaces `${NAME}` with the environment variable NAME. Reasons name variables, never the text around
  * them: the text may be a secret.
  */
-export function expandEnv(text: string, env: Env): Expansion {
+export function expandEnv(text: string, env: Env): Result<string, readonly string[]> {
   const reasons: string[] = [];
   const value = text.replace(REFERENCE, (match: string, name?: string, close?: string) => {
     if (match === '$${') return '${';
@@ -31,5 +31,5 @@ export function expandEnv(text: string, env: Env): Expansion {
     }
     return resolved;
   });
-  return reasons.length === 0 ? { ok: true, value } : { ok: false, reasons };
+  return reasons.length === 0 ? ok(value) : err(reasons);
 }

@@ -30,3 +30,10 @@ export class Secret {
     return REDACTED;
   }
 }
+
+/**
+ * Where a secret comes from: written in the config (or `${VAR}`), or a file that is read when the
+ * secret is used, so a rotated Kubernetes Secret or a refreshed STS token needs no reload.
+ */
+export type SecretSource =
+  { readonly kind: 'literal'; readonly secret: Secret } | { readonly kind: 'file'; readonly path: string };

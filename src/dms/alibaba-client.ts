@@ -6,12 +6,14 @@ import { createRequire } from 'node:module';
 import type OpenApiModule from '@alicloud/openapi-client';
 import type TeaUtilModule from '@alicloud/tea-util';
 import type OpenApiUtilModule from '@alicloud/openapi-util';
-import type { Profile } from '../config/types.js';
+import type { Profile } from '../config/schema.js';
+import { FileBackedCredential } from './credentials.js';
 import { interpretJobDegreeBody } from './answer.js';
 import { RecoveringDefaultChain } from './default-chain.js';
 import { classifySdkError } from './classify-error.js';
 import { redactMessage } from './redact.js';
 import { raceAbort } from '../util/abort.js';
+import { err } from '../util/result.js';
 import {
   ACTION_GET_JOB_DEGREE,
   DEADLINE_ERROR,
@@ -36,46 +38,35 @@ export interface AlibabaClientOptions {
 
 /** A DmsClient for one profile, calling DMS through `@alicloud/openapi-client`. */
 export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientOptions): DmsClient {
-  const sdk = new OpenApi(new $OpenApi.Config(sdkConfig(profile, options.userAgent)));
-  const knownSecrets = secretsOf(profile);
+  const credential =
+    profile.credentials.kind === 'access_key'
+      ? new FileBackedCredential(profile.credentials)
+      : // Without any credential the SDK does not fall back to the chain: it must be passed explicitly.
+        new RecoveringDefaultChain();
+  const sdk = new OpenApi(
+    new $OpenApi.Config({
+      credential,
+      endpoint: profile.endpoint,
+      // Config.protocol overrides Params.protocol; unset, the SDK would speak https to the simulator.
+      protocol: profile.protocol,
+      userAgent: options.userAgent,
+      ...(profile.signatureAlgorithm === 'HMAC-SHA1' ? { signatureAlgorithm: 'v2' } : {}),
+    }),
+  );
+  const knownSecrets = (): readonly string[] =>
+    credential instanceof FileBackedCredential ? credential.knownSecrets() : [];
   return {
     getJobDegree: (request, callOptions) => callJobDegree(sdk, request, callOptions, knownSecrets),
   };
-}
-
-function sdkConfig(profile: Profile, userAgent: string): Record<string, unknown> {
-  const credentials =
-    profile.credentials.kind === 'access_key'
-      ? {
-          accessKeyId: profile.credentials.accessKeyId,
-          accessKeySecret: profile.credentials.accessKeySecret.reveal(),
-          securityToken: profile.credentials.securityToken?.reveal(),
-        }
-      : // Without any credential the SDK does not fall back to the chain: it must be passed explicitly.
-        { credential: new RecoveringDefaultChain() };
-  return {
-    ...credentials,
-    endpoint: profile.endpoint,
-    // Config.protocol overrides Params.protocol; unset, the SDK would speak https to the simulator.
-    protocol: profile.protocol,
-    userAgent,
-    ...(profile.signatureAlgorithm === 'HMAC-SHA1' ? { signatureAlgorithm: 'v2' } : {}),
-  };
-}
-
-function secretsOf(profile: Profile): string[] {
-  if (profile.credentials.kind !== 'access_key') return [];
-  const { accessKeyId, accessKeySecret, securityToken } = profile.credentials;
-  return [accessKeyId, accessKeySecret.reveal(), ...(securityToken ? [securityToken.reveal()] : [])];
 }
 
 async function callJobDegree(
   sdk: OpenApiClient,
   request: JobDegreeRequest,
   { signal, timeoutMs }: CallOptions,
-  knownSecrets: readonly string[],
+  knownSecrets: () => readonly string[],
 ): Promise<DmsResult> {
-  if (signal.aborted) return { ok: false, error: DEADLINE_ERROR };
+  if (signal.aborted) return err(DEADLINE_ERROR);
   const query: Record<string, number> = { OrderId: request.orderId };
   if (request.tid !== undefined) query.Tid = request.tid;
   const params = new $OpenApi.Params({
@@ -98,9 +89,9 @@ async function callJobDegree(
     (response: { body?: unknown }) => interpretJobDegreeBody(response.body),
     (thrown: unknown): DmsResult => {
       const { rawMessage, ...error } = classifySdkError(thrown);
-      return { ok: false, error: { ...error, message: redactMessage(rawMessage, knownSecrets) } };
+      return err({ ...error, message: redactMessage(rawMessage, knownSecrets()) });
     },
   );
   // The SDK takes no AbortSignal: answer `timeout` at once and let the SDK's own timer end the socket.
-  return raceAbort(call, signal, (): DmsResult => ({ ok: false, error: DEADLINE_ERROR }));
+  return raceAbort(call, signal, (): DmsResult => err(DEADLINE_ERROR));
 }

@@ -1,3 +1,4 @@
+import { err, ok } from '../util/result.js';
 import { isDmsJobStatus, type DmsResult, type Ratio } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ export function interpretJobDegreeBody(body: unknown): DmsResult {
     const code =
       typeof body.ErrorCode === 'string' && body.ErrorCode !== '' ? body.ErrorCode : 'UnknownError';
     const message = typeof body.ErrorMessage === 'string' ? body.ErrorMessage : '';
-    return { ok: false, error: { code, message: `DMS answered Success=false: ${message}`, requestId } };
+    return err({ code, message: `DMS answered Success=false: ${message}`, requestId });
   }
   if (body.Success !== true) return malformed('answer has no Success=true', requestId);
   const degree = body.JobDegree;
@@ -25,18 +26,15 @@ export function interpretJobDegreeBody(body: unknown): DmsResult {
   }
   if (typeof degree.JobStatus !== 'string') return malformed('JobStatus is missing', requestId);
   const rawStatus = degree.JobStatus;
-  return {
-    ok: true,
-    degree: {
-      status: isDmsJobStatus(rawStatus) ? rawStatus : 'UNKNOWN',
-      rawStatus,
-      statusDesc: typeof degree.StatusDesc === 'string' ? degree.StatusDesc : '',
-      listRatio,
-      downloadRatio,
-      filterRatio,
-      requestId,
-    },
-  };
+  return ok({
+    status: isDmsJobStatus(rawStatus) ? rawStatus : 'UNKNOWN',
+    rawStatus,
+    statusDesc: typeof degree.StatusDesc === 'string' ? degree.StatusDesc : '',
+    listRatio,
+    downloadRatio,
+    filterRatio,
+    requestId,
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -48,5 +46,5 @@ function asRatio(value: unknown): Ratio | undefined {
 }
 
 function malformed(reason: string, requestId: string | undefined): DmsResult {
-  return { ok: false, error: { code: 'malformed_response', message: reason, requestId } };
+  return err({ code: 'malformed_response', message: reason, requestId });
 }

@@ -1,3 +1,5 @@
+import type { Result } from '../util/result.js';
+
 /** The nine states DMS reports for a data-tracking job, in pipeline order. */
 export const JOB_STATUSES = [
   'INIT',
@@ -53,8 +55,7 @@ export interface DmsError {
   readonly requestId: string | undefined;
 }
 
-export type DmsResult =
-  { readonly ok: true; readonly degree: JobDegree } | { readonly ok: false; readonly error: DmsError };
+export type DmsResult = Result<JobDegree, DmsError>;
 
 export interface JobDegreeRequest {
   readonly orderId: number;

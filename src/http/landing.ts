@@ -1,4 +1,4 @@
-import type { Order } from '../config/types.js';
+import type { Order } from '../config/schema.js';
 import type { OrderMemory } from '../collector/order-state.js';
 import { FINAL_STATUSES } from '../dms/types.js';
 

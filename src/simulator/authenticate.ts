@@ -1,7 +1,8 @@
 import { paramValue } from './encoding.js';
 import { gatewayError, type GatewayError } from './errors.js';
 import { NonceStore, timestampProblem } from './freshness.js';
-import type { Parsed, ReceivedRequest, SignedRequest } from './request.js';
+import type { ReceivedRequest, SignedRequest } from './request.js';
+import type { Result } from '../util/result.js';
 import type { ScenarioCredential } from './scenario.js';
 import { constantTimeEqual, signatureMatches } from './signature.js';
 import { parseAcs3 } from './verify-acs3.js';
@@ -11,7 +12,7 @@ import { parseRpc } from './verify-rpc.js';
 // key, signature, STS token, timestamp, nonce. Throttling and dispatch come after (server.ts).
 
 export interface Authenticator {
-  authenticate(request: ReceivedRequest, nowMs: number): Parsed<SignedRequest>;
+  authenticate(request: ReceivedRequest, nowMs: number): Result<SignedRequest, GatewayError>;
 }
 
 export function createAuthenticator(credentials: readonly ScenarioCredential[]): Authenticator {
@@ -39,7 +40,7 @@ export function createAuthenticator(credentials: readonly ScenarioCredential[]):
 }
 
 /** ACS3 when an Authorization header is present, the legacy scheme when a Signature parameter is. */
-export function parseSigned(request: ReceivedRequest): Parsed<SignedRequest> {
+export function parseSigned(request: ReceivedRequest): Result<SignedRequest, GatewayError> {
   if (request.headers.authorization !== undefined) return parseAcs3(request);
   if (
     paramValue(request.query, 'Signature') !== undefined ||
@@ -59,6 +60,6 @@ function tokenMatches(expected: string | undefined, received: string | undefined
   return constantTimeEqual(received, expected);
 }
 
-function fail(error: GatewayError): Parsed<SignedRequest> {
+function fail(error: GatewayError): Result<SignedRequest, GatewayError> {
   return { ok: false, error };
 }

@@ -1,7 +1,7 @@
 import { gatewayError } from './errors.js';
 import { planJobDegree, readOrderParams, type PlannedAnswer } from './job-degree.js';
 import type { SignedRequest } from './request.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario, ScenarioOrder } from './scenario.js';
 
 // After authentication and throttling: the product version, the action, its parameters.
 
@@ -23,6 +23,7 @@ export function dispatch(
   signed: SignedRequest,
   path: string,
   scenario: Scenario,
+  orders: ReadonlyMap<number, ScenarioOrder>,
   elapsedMs: number,
   requestId: string,
 ): PlannedAnswer {
@@ -32,7 +33,7 @@ export function dispatch(
     return rejected(gatewayError('InvalidApi.NotFound'));
   const order = readOrderParams(signed.params);
   if (!order.ok) return rejected(order.error);
-  return planJobDegree(scenario, order.orderId, order.tid, elapsedMs, requestId);
+  return planJobDegree(scenario, orders, order.orderId, order.tid, elapsedMs, requestId);
 }
 
 export function rejected(error: ReturnType<typeof gatewayError>): PlannedAnswer {

@@ -1,8 +1,8 @@
 import type { Param } from './encoding.js';
 import { paramValue } from './encoding.js';
 import { gatewayError, type GatewayError } from './errors.js';
-import type { JobStatus, Scenario, ScenarioOrder } from './scenario.js';
-import { jobDegreeAt, timelinePosition } from './timeline.js';
+import type { JobState, Scenario, ScenarioOrder } from './scenario.js';
+import { jobProgressAt, timelinePosition } from './timeline.js';
 
 // GetDataTrackJobDegree: the DMS answer for one order at one moment, faults included.
 
@@ -20,7 +20,7 @@ export interface PlannedAnswer {
   readonly rejectedCode?: string | undefined;
 }
 
-const STATUS_DESC: Record<JobStatus, string> = {
+const STATUS_DESC: Record<JobState, string> = {
   INIT: 'init',
   LISTING: 'listing',
   LIST_SUCCESS: 'list success',
@@ -60,12 +60,13 @@ function positiveInteger(text: string): number | undefined {
 /** The answer for `orderId` (with an optional `tid`) at `elapsedMs` of the scenario. */
 export function planJobDegree(
   scenario: Scenario,
+  orders: ReadonlyMap<number, ScenarioOrder>,
   orderId: number,
   tid: number | undefined,
   elapsedMs: number,
   requestId: string,
 ): PlannedAnswer {
-  const order = scenario.orders.find((o) => o.id === orderId);
+  const order = orders.get(orderId);
   if (order === undefined || (order.tid !== undefined && tid !== undefined && tid !== order.tid)) {
     return businessError(
       requestId,
@@ -98,7 +99,7 @@ function success(
   scenario: Scenario,
   requestId: string,
 ): PlannedAnswer {
-  const degree = jobDegreeAt(order, timelinePosition(elapsedMs, scenario.repeatEveryMs));
+  const degree = jobProgressAt(order, timelinePosition(elapsedMs, scenario.repeatEveryMs));
   const status = order.fault?.kind === 'unknown_status' ? 'PAUSED' : degree.status;
   const jobDegree = {
     JobStatus: status,

@@ -1,4 +1,3 @@
-import type { GatewayError } from './errors.js';
 import { parseParams, type Param } from './encoding.js';
 
 /** What the server received, reduced to what the checks read. Header names are lower-case. */
@@ -29,8 +28,6 @@ export interface SignedRequest {
   /** Query parameters plus form-body parameters, decoded: what the action reads. */
   readonly params: readonly Param[];
 }
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: GatewayError };
 
 /** The one value of a header; repeated headers are joined with `,` as the ACS3 canonical form does. */
 export function headerValue(request: ReceivedRequest, name: string): string | undefined {

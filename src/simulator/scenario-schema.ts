@@ -1,64 +1,32 @@
 import { z } from 'zod';
-import { parseDuration } from '../util/duration.js';
+import { LONGEST_TIMER_MS, duration, integer, list, mapping, oneOf, text } from '../yaml/fields.js';
 import { failingStage, type Fault, type Outcome, type Scenario, type ScenarioOrder } from './scenario.js';
 
 // The scenario file's schema: snake_case keys, strict mappings, defaults, cross-field rules. It turns
 // YAML values into the camelCase Scenario; scenario-file.ts adds file names and lines to the messages.
 
-/** An `error` option: "is required" when absent, else what the value must be. */
-function must(what: string) {
-  return (issue: { code?: string; input?: unknown }) => {
-    // Other issues of a mapping (unknown keys) keep their own message; scenario-file.ts words them.
-    if (issue.code !== undefined && issue.code !== 'invalid_type' && issue.code !== 'invalid_value')
-      return undefined;
-    return issue.input === undefined ? 'is required' : `must be ${what}`;
-  };
-}
+const name = text(256);
+const positiveInt = integer(1);
+const span = duration({ max: LONGEST_TIMER_MS });
+const stage = oneOf(['list', 'download', 'filter']);
+const outcome = oneOf(['success', 'download_fail', 'filter_fail', 'stall']);
+const faultKind = oneOf([
+  'throttle',
+  'internal_error',
+  'unavailable',
+  'slow',
+  'malformed_json',
+  'bad_ratio',
+  'unknown_status',
+  'business_error',
+]);
 
-const text = z.string({ error: must('a string') }).min(1, { error: 'must not be empty' });
-const positiveInt = z
-  .number({ error: must('a number') })
-  .int({ error: 'must be a whole number' })
-  .positive({ error: 'must be positive' })
-  .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' });
-
-const duration = z.unknown().transform((value, ctx) => {
-  const ms = typeof value === 'string' ? parseDuration(value) : value === 0 ? 0 : undefined;
-  if (ms !== undefined) return ms;
-  const shown = typeof value === 'string' ? `"${value}"` : typeof value;
-  ctx.addIssue({ code: 'custom', message: `must be a duration such as 500ms, 20s, 10m or 1h, got ${shown}` });
-  return z.NEVER;
-});
-
-const stage = z.enum(['list', 'download', 'filter'], { error: must('one of list, download, filter') });
-const outcome = z.enum(['success', 'download_fail', 'filter_fail', 'stall'], {
-  error: must('one of success, download_fail, filter_fail, stall'),
-});
-const faultKind = z.enum(
-  [
-    'throttle',
-    'internal_error',
-    'unavailable',
-    'slow',
-    'malformed_json',
-    'bad_ratio',
-    'unknown_status',
-    'business_error',
-  ],
-  {
-    error: must(
-      'one of throttle, internal_error, unavailable, slow, malformed_json, bad_ratio, unknown_status, business_error',
-    ),
-  },
-);
-
-const faultSchema = z
-  .strictObject({
-    kind: faultKind,
-    delay: duration.optional(),
-    code: text.optional(),
-    message: text.optional(),
-  })
+const faultSchema = mapping({
+  kind: faultKind,
+  delay: span.optional(),
+  code: name.optional(),
+  message: name.optional(),
+})
   .superRefine((f, ctx) => {
     if (f.kind !== 'slow' && f.delay !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['delay'], message: 'is only allowed with kind slow' });
@@ -81,28 +49,23 @@ const faultSchema = z
     return { kind: f.kind };
   });
 
-const ratio = z
-  .number({ error: must('a number') })
-  .min(0, { error: 'must be between 0 and 1' })
-  .max(1, { error: 'must be between 0 and 1' });
+const ratioError = (i: { input?: unknown }): string =>
+  i.input === undefined ? 'is required' : 'must be a number from 0 to 1, got {value}';
+const ratio = z.number({ error: ratioError }).min(0, { error: ratioError }).max(1, { error: ratioError });
 
-const orderSchema = z
-  .strictObject(
-    {
-      id: positiveInt,
-      tid: positiveInt.optional(),
-      name: text.optional(),
-      start: duration.optional(),
-      list: duration.optional(),
-      download: duration.optional(),
-      filter: duration.optional(),
-      pause: duration.optional(),
-      outcome: outcome.default('success'),
-      stop_at: z.strictObject({ stage: stage.optional(), ratio }, { error: must('a mapping') }).optional(),
-      fault: faultSchema.optional(),
-    },
-    { error: must('a mapping') },
-  )
+const orderSchema = mapping({
+  id: positiveInt,
+  tid: positiveInt.optional(),
+  name: name.optional(),
+  start: span.optional(),
+  list: span.optional(),
+  download: span.optional(),
+  filter: span.optional(),
+  pause: span.optional(),
+  outcome: outcome.default('success'),
+  stop_at: mapping({ stage: stage.optional(), ratio }).optional(),
+  fault: faultSchema.optional(),
+})
   .superRefine((o, ctx) => {
     const problem = stopAtProblem(o.outcome, o.stop_at?.stage, o.stop_at !== undefined);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
@@ -145,25 +108,21 @@ function stopAtProblem(
   return undefined;
 }
 
-const credentialSchema = z.strictObject(
-  { access_key_id: text, access_key_secret: text, security_token: text.optional() },
-  { error: must('a mapping') },
-);
+const credentialSchema = mapping({
+  access_key_id: name,
+  access_key_secret: name,
+  security_token: text(16 * 1024).optional(),
+});
 
-export const scenarioSchema = z
-  .strictObject(
-    {
-      credentials: z
-        .array(credentialSchema, { error: must('a list') })
-        .min(1, { error: 'must not be empty' }),
-      throttle: z
-        .strictObject({ max_calls_per_second: positiveInt }, { error: must('a mapping') })
-        .optional(),
-      repeat_every: duration.refine((ms) => ms > 0, { error: 'must be longer than 0s' }).optional(),
-      orders: z.array(orderSchema, { error: must('a list') }),
-    },
-    { error: must('a mapping') },
-  )
+export const scenarioSchema = mapping(
+  {
+    credentials: list(credentialSchema).min(1, { error: 'must not be empty' }),
+    throttle: mapping({ max_calls_per_second: positiveInt }).optional(),
+    repeat_every: duration({ above: 0, max: LONGEST_TIMER_MS }).optional(),
+    orders: list(orderSchema),
+  },
+  'the top level must be a mapping (credentials, throttle, repeat_every, orders), got {value}',
+)
   .superRefine((s, ctx) => {
     reportDuplicates(
       s.credentials.map((c) => c.access_key_id),

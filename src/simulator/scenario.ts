@@ -1,9 +1,9 @@
 // The scenario model: which keys the gateway accepts and how each order's job moves over time.
 // Plain data; the YAML reader (scenario-file.ts) and demoScenario() both produce it.
 
-// The simulator's own copy of the DMS states (src/dms/types.ts has the exporter's): the simulator
-// speaks the API from the documentation and imports nothing from the client side, on purpose.
-export const JOB_STATUSES = [
+// The simulator's own copy of the DMS job states (src/dms/types.ts has the exporter's JobStatus): the
+// simulator speaks the API from the documentation and imports nothing from the client side, on purpose.
+export const JOB_STATES = [
   'INIT',
   'LISTING',
   'LIST_SUCCESS',
@@ -14,7 +14,7 @@ export const JOB_STATUSES = [
   'FILTER_FAIL',
   'FILTER_SUCCESS',
 ] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobState = (typeof JOB_STATES)[number];
 
 export type Stage = 'list' | 'download' | 'filter';
 export type Outcome = 'success' | 'download_fail' | 'filter_fail' | 'stall';

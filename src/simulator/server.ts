@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { listen } from '../util/http-server.js';
 import { createAuthenticator } from './authenticate.js';
 import { CallCounter } from './call-counter.js';
 import { callKey, dispatch, rejected } from './dispatch.js';
 import { parseParams } from './encoding.js';
 import { gatewayError, gatewayErrorBody } from './errors.js';
-import { RateLimiter } from './freshness.js';
+import { RateLimiter } from './throttle.js';
 import type { PlannedAnswer } from './job-degree.js';
 import type { ReceivedRequest } from './request.js';
 import type { Scenario } from './scenario.js';
@@ -49,6 +49,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const limit = options.scenario.throttle;
   const limiter = limit === undefined ? undefined : new RateLimiter(limit.maxCallsPerSecond);
   const counter = new CallCounter();
+  // Looked up on every call: a map keeps a 10,000-order scenario as fast as a small one.
+  const orders = new Map(options.scenario.orders.map((o) => [o.id, o]));
   const delayed = new Set<ServerResponse>();
   let closing = false;
 
@@ -59,7 +61,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (!result.ok) return rejected(result.error);
     counter.add(callKey(result.value));
     if (limiter !== undefined && !limiter.allow(now())) return rejected(gatewayError('Throttling.User'));
-    return dispatch(result.value, request.path, options.scenario, elapsedMs(), requestId);
+    return dispatch(result.value, request.path, options.scenario, orders, elapsedMs(), requestId);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -89,30 +91,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listening = await listen(server, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const [host = '', port = ''] = /^(.*):(\d+)$/.exec(listening.address)?.slice(1) ?? [];
 
   return {
-    endpoint: `${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${address.port}`,
-    port: address.port,
+    endpoint: `${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${port}`,
+    port: listening.port,
     callCount: (filter) => counter.count(filter),
     resetCounts: () => counter.reset(),
     async close() {
       closing = true;
       for (const res of delayed) res.destroy();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Requests still being answered get their answer (with `Connection: close`), then their socket ends.
-        setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
-      });
+      // Requests still being answered get their answer (with `Connection: close`), then their socket ends.
+      await listening.close(CLOSE_GRACE_MS);
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { JobStatus, ScenarioOrder, Stage } from './scenario.js';
+import type { JobState, ScenarioOrder, Stage } from './scenario.js';
 
 // Where a job is at a given moment: a pure function of the order and the elapsed time.
 
-export interface JobDegree {
-  readonly status: JobStatus;
+export interface JobProgress {
+  readonly status: JobState;
   readonly list: number;
   readonly download: number;
   readonly filter: number;
@@ -11,9 +11,9 @@ export interface JobDegree {
 
 interface Phase {
   readonly stage: Stage;
-  readonly running: JobStatus;
-  readonly failed: JobStatus;
-  readonly done: JobStatus;
+  readonly running: JobState;
+  readonly failed: JobState;
+  readonly done: JobState;
   /** Offset of the stage's start from the order's start (after `start`). */
   readonly offsetMs: number;
   readonly durationMs: number;
@@ -61,7 +61,7 @@ function stopOffset(order: ScenarioOrder, all: readonly Phase[]): number | undef
 }
 
 /** Ratios with `stage` at `ratio`, earlier stages done and later ones not started. */
-function ratiosAt(stage: Stage, ratio: number): Pick<JobDegree, Stage> {
+function ratiosAt(stage: Stage, ratio: number): Pick<JobProgress, Stage> {
   const index = STAGES.indexOf(stage);
   const value = (i: number): number => (i < index ? 1 : i === index ? round(ratio) : 0);
   return { list: value(0), download: value(1), filter: value(2) };
@@ -79,7 +79,7 @@ export function timelinePosition(elapsedMs: number, repeatEveryMs: number | unde
 }
 
 /** The job's status and stage ratios `elapsedMs` after the scenario started (already wrapped). */
-export function jobDegreeAt(order: ScenarioOrder, elapsedMs: number): JobDegree {
+export function jobProgressAt(order: ScenarioOrder, elapsedMs: number): JobProgress {
   const t = elapsedMs - order.startMs;
   if (t < 0) return { status: 'INIT', list: 0, download: 0, filter: 0 };
   const all = phases(order);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalQuery, percentEncode } from './encoding.js';
-import { gatewayError } from './errors.js';
-import { formParams, headerValue, type Parsed, type ReceivedRequest, type SignedRequest } from './request.js';
+import { gatewayError, type GatewayError } from './errors.js';
+import { formParams, headerValue, type ReceivedRequest, type SignedRequest } from './request.js';
+import type { Result } from '../util/result.js';
 
 // ACS3-HMAC-SHA256, built from dms-api.md §4b alone (never from the client's code).
 
@@ -13,7 +14,7 @@ export function sha256Hex(data: string | Buffer): string {
 }
 
 /** Reads the Authorization header and the signed headers into a SignedRequest, or an error. */
-export function parseAcs3(request: ReceivedRequest): Parsed<SignedRequest> {
+export function parseAcs3(request: ReceivedRequest): Result<SignedRequest, GatewayError> {
   const match = AUTHORIZATION.exec(headerValue(request, 'authorization') ?? '');
   if (!match)
     return incomplete(
@@ -102,11 +103,11 @@ function signedHeadersProblem(request: ReceivedRequest, signed: readonly string[
   return unsigned === undefined ? undefined : `Header "${unsigned}" must be signed.`;
 }
 
-function incomplete(detail: string): Parsed<SignedRequest> {
+function incomplete(detail: string): Result<SignedRequest, GatewayError> {
   return { ok: false, error: gatewayError('IncompleteSignature', detail) };
 }
 
-function missing(name: string): Parsed<SignedRequest> {
+function missing(name: string): Result<SignedRequest, GatewayError> {
   return {
     ok: false,
     error: gatewayError('MissingParameter', `The header "${name}" is required.`),

@@ -1,13 +1,14 @@
 import { canonicalQuery, paramValue, percentEncode } from './encoding.js';
-import { gatewayError } from './errors.js';
-import { formParams, type Parsed, type ReceivedRequest, type SignedRequest } from './request.js';
+import { gatewayError, type GatewayError } from './errors.js';
+import { formParams, type ReceivedRequest, type SignedRequest } from './request.js';
+import type { Result } from '../util/result.js';
 
 // Legacy RPC signature (HMAC-SHA1, SignatureVersion 1.0), built from dms-api.md §4a alone.
 
 const REQUIRED = ['Timestamp', 'SignatureNonce', 'Action', 'Version'] as const;
 
 /** Reads the signature parameters from query and form body into a SignedRequest, or an error. */
-export function parseRpc(request: ReceivedRequest): Parsed<SignedRequest> {
+export function parseRpc(request: ReceivedRequest): Result<SignedRequest, GatewayError> {
   const form = formParams(request);
   if (form === undefined)
     return { ok: false, error: gatewayError('InvalidParameter', 'The form body is malformed.') };
@@ -48,6 +49,6 @@ export function rpcStringToSign(method: string, canonical: string): string {
   return `${method.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonical)}`;
 }
 
-function incomplete(detail: string): Parsed<SignedRequest> {
+function incomplete(detail: string): Result<SignedRequest, GatewayError> {
   return { ok: false, error: gatewayError('IncompleteSignature', detail) };
 }

@@ -14,6 +14,9 @@ const UNITS = [
 // `m` must not swallow the `m` of `ms`, hence the lookahead.
 const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
+/** The same notation as one pattern (non-empty, or a bare 0), for schemas and editors. */
+export const DURATION_PATTERN = new RegExp(`^(?=.)(?:0|${DURATION.source.slice(1, -1)})$`);
+
 /** Milliseconds, or undefined when `text` is not a duration such as `500ms`, `10s`, `1m30s`, `1d`. */
 export function parseDuration(text: string): number | undefined {
   // A bare 0 is the one unitless value Prometheus accepts.

@@ -20,13 +20,13 @@ describe('bad config fixtures', () => {
       .filter((line) => line !== '');
     const result = parseFixture(join(BAD, file));
     expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.errors).toEqual(expected);
+    expect(result.ok ? [] : result.error).toEqual(expected);
   });
 
   it('gives one line per message, each starting with the file name', () => {
     for (const file of fixtures) {
       const result = parseFixture(join(BAD, file));
-      for (const message of result.ok ? [] : result.errors) {
+      for (const message of result.ok ? [] : result.error) {
         expect(message).not.toContain('\n');
         expect(message.startsWith(`${file}:`)).toBe(true);
       }

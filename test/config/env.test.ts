@@ -20,7 +20,7 @@ describe('expandEnv', () => {
   it('names every unset variable', () => {
     expect(expandEnv('${X}/${A}/${Y}', env)).toEqual({
       ok: false,
-      reasons: ['environment variable X is not set', 'environment variable Y is not set'],
+      error: ['environment variable X is not set', 'environment variable Y is not set'],
     });
   });
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../../src/config/index.js';
-import type { ConfigResult } from '../../src/config/index.js';
+import { checkConfigText, typedConfig, type ConfigResult } from '../../src/config/load.js';
+import { err, ok, type Result } from '../../src/util/result.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 
@@ -28,11 +28,13 @@ const SECRET_FILES: Readonly<Record<string, string>> = {
 };
 
 /** A fake file system for *_file keys; other paths fail as a missing file does. */
-export function readFixtureSecret(path: string): string | Error {
-  return SECRET_FILES[path] ?? new Error('no such file');
+export function readFixtureSecret(path: string): Result<string, string> {
+  const content = SECRET_FILES[path];
+  return content === undefined ? err('no such file') : ok(content);
 }
 
 /** Parses a fixture with the fixture environment, naming it by its base name in messages. */
 export function parseFixture(path: string, env = FIXTURE_ENV): ConfigResult {
-  return parseConfig(readFileSync(path, 'utf8'), basename(path), env, readFixtureSecret);
+  const checked = checkConfigText(readFileSync(path, 'utf8'), basename(path), env, readFixtureSecret);
+  return checked.ok ? ok(typedConfig(checked.value, '/')) : checked;
 }

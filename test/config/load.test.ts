@@ -1,48 +1,52 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile, parseConfig } from '../../src/config/index.js';
+import { configFromText, loadConfigFile } from '../../src/config/load.js';
 
 const REPO_CONFIG = join(import.meta.dirname, '..', '..', 'config.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'dms-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function orders(count: number): string {
+  return `orders:\n${Array.from({ length: count }, (_, i) => `  - id: ${i + 1}`).join('\n')}\n`;
+}
+
 describe('the shipped config.yaml', () => {
   it('is valid with no environment at all', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const result = parseConfig(
-      await readFile(REPO_CONFIG, 'utf8'),
-      'config.yaml',
-      {},
-      () => new Error('no files'),
-    );
-    expect(result.ok ? [] : result.errors).toEqual([]);
+    const result = configFromText(await readFile(REPO_CONFIG, 'utf8'), 'config.yaml', {});
+    expect(result.ok ? [] : result.error).toEqual([]);
     if (!result.ok) return;
-    expect(result.config.profiles.get('default')?.credentials).toEqual({ kind: 'default_chain' });
-    expect(result.config.orders.length).toBeGreaterThanOrEqual(2);
+    expect(result.value.profiles.get('default')?.credentials).toEqual({ kind: 'default_chain' });
+    expect(result.value.orders.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('loads through loadConfigFile', async () => {
-    const result = await loadConfigFile(REPO_CONFIG);
-    expect(result.ok).toBe(true);
+  it('loads through loadConfigFile (in its worker thread)', async () => {
+    const result = await loadConfigFile(REPO_CONFIG, {});
+    expect(result.ok ? [] : result.error).toEqual([]);
   });
 });
 
 describe('loadConfigFile', () => {
   it('names a missing file', async () => {
     const missing = join(dir, 'missing.yaml');
-    expect(await loadConfigFile(missing)).toEqual({
+    expect(await loadConfigFile(missing, {})).toEqual({
       ok: false,
-      errors: [`${missing}: cannot read config file: no such file`],
+      error: [`${missing}: cannot read config file: no such file`],
     });
   });
 
   it('reads secret files relative to the config file and names a missing one', async () => {
-    writeFileSync(join(dir, 'ak_secret'), 'from-a-file\n');
-    const file = join(dir, 'relative.yaml');
-    writeFileSync(
-      file,
+    file('ak_secret', 'from-a-file\n');
+    const path = file(
+      'relative.yaml',
       [
         'profiles:',
         '  default:',
@@ -54,20 +58,87 @@ describe('loadConfigFile', () => {
         '',
       ].join('\n'),
     );
-    const result = await loadConfigFile(file);
-    expect(result).toEqual({
+    expect(await loadConfigFile(path, {})).toEqual({
       ok: false,
-      errors: [
-        `${file}:7: profiles.broken.access_key_secret_file: cannot read "no_such_secret": no such file`,
+      error: [
+        `${path}:7: profiles.broken.access_key_secret_file: cannot read "no_such_secret": no such file`,
       ],
     });
-    writeFileSync(
-      file,
+    file(
+      'relative.yaml',
       'profiles:\n  default:\n    access_key_id: id\n    access_key_secret_file: ak_secret\n',
     );
-    const good = await loadConfigFile(file);
-    if (!good.ok) throw new Error(good.errors.join('\n'));
-    const credentials = good.config.profiles.get('default')?.credentials;
-    expect(credentials?.kind === 'access_key' && credentials.accessKeySecret.reveal()).toBe('from-a-file');
+    const good = await loadConfigFile(path, {});
+    if (!good.ok) throw new Error(good.error.join('\n'));
+    const credentials = good.value.profiles.get('default')?.credentials;
+    expect(credentials?.kind === 'access_key' && credentials.accessKeySecret).toEqual({
+      kind: 'file',
+      path: join(dir, 'ak_secret'),
+    });
+  });
+
+  it('expands ${VAR} from the environment it is given', async () => {
+    const path = file('env.yaml', 'orders:\n  - { id: 1, name: "${ORDER_NAME}" }\n');
+    const result = await loadConfigFile(path, { ORDER_NAME: 'from-env' });
+    expect(result.ok && result.value.orders[0]?.name).toBe('from-env');
+  });
+});
+
+describe('bounded input', () => {
+  it('refuses a file over the size cap without reading it whole', async () => {
+    const path = file('huge.yaml', `orders:\n  - id: 1\n    name: ${'x'.repeat(5 * 1024 * 1024)}\n`);
+    expect(await loadConfigFile(path, {})).toEqual({
+      ok: false,
+      error: [`${path}: config file is larger than the limit of 4 MiB`],
+    });
+    const small = await loadConfigFile(path, {}, { maxBytes: 1024, maxOrders: 10 });
+    expect(small).toEqual({ ok: false, error: [`${path}: config file is larger than the limit of 1 KiB`] });
+  });
+
+  it('refuses more than 10,000 orders with one message, unless the limit is raised', async () => {
+    const path = file('many.yaml', orders(10_001));
+    expect(await loadConfigFile(path, {})).toEqual({
+      ok: false,
+      error: [
+        `${path}:2: orders: has 10001 orders, more than the limit of 10000 (raise it with --config.max-orders)`,
+      ],
+    });
+    const raised = await loadConfigFile(path, {}, { maxBytes: 4 * 1024 * 1024, maxOrders: 20_000 });
+    expect(raised.ok && raised.value.orders.length).toBe(10_001);
+  });
+
+  it('refuses invalid UTF-8, naming the line', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('orders:\n  - id: 1\n    name: caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\n'),
+    ]);
+    const path = file('latin1.yaml', bytes);
+    expect(await loadConfigFile(path, {})).toEqual({
+      ok: false,
+      error: [`${path}:3: invalid UTF-8 (the file must be UTF-8 text)`],
+    });
+  });
+
+  it('refuses a string longer than a name may be, without echoing it', () => {
+    const result = configFromText(`orders:\n  - id: 1\n    name: ${'n'.repeat(100_000)}\n`, 'c.yaml', {});
+    expect(result).toEqual({
+      ok: false,
+      error: ['c.yaml:3: orders[0].name: must be at most 1024 characters long, got 100000'],
+    });
+  });
+
+  it('refuses an alias bomb', () => {
+    const levels = Array.from(
+      { length: 8 },
+      (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`,
+    );
+    const text = `x:\n  l0: &l0 [a, b, c, d, e, f, g, h, i, j]\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
+    expect(configFromText(text, 'bomb.yaml', {})).toEqual({
+      ok: false,
+      error: [
+        'bomb.yaml:1: the document has more than 1000000 values (aliases counted each time they are used)',
+      ],
+    });
   });
 });

@@ -23,7 +23,7 @@ describe('secrets never print', () => {
   it('no error message contains a secret value', () => {
     for (const file of fixturesIn('bad')) {
       const result = parseFixture(file);
-      expectNoSecret(result.ok ? '' : result.errors.join('\n'));
+      expectNoSecret(result.ok ? '' : result.error.join('\n'));
     }
   });
 
@@ -32,19 +32,18 @@ describe('secrets never print', () => {
       const result = parseFixture(file);
       expect(result.ok).toBe(true);
       if (!result.ok) continue;
-      const profiles = Object.fromEntries(result.config.profiles);
-      expectNoSecret(JSON.stringify({ ...result.config, profiles }));
-      expectNoSecret(inspect(result.config, { depth: Infinity }));
+      const profiles = Object.fromEntries(result.value.profiles);
+      expectNoSecret(JSON.stringify({ ...result.value, profiles }));
+      expectNoSecret(inspect(result.value, { depth: Infinity }));
       expectNoSecret(`${String(profiles.default?.credentials.kind)} ${JSON.stringify(profiles)}`);
     }
   });
 
   it('the secrets are really there behind reveal()', () => {
     const result = parseFixture(join(FIXTURES, 'good', 'full.yaml'));
-    if (!result.ok) throw new Error(result.errors.join('\n'));
-    const credentials = result.config.profiles.get('default')?.credentials;
-    expect(credentials?.kind === 'access_key' && credentials.accessKeySecret.reveal()).toBe(
-      'sekrit-file-secret',
-    );
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    const credentials = result.value.profiles.get('sts')?.credentials;
+    const secret = credentials?.kind === 'access_key' ? credentials.accessKeySecret : undefined;
+    expect(secret?.kind === 'literal' && secret.secret.reveal()).toBe('sekrit-env-secret');
   });
 });

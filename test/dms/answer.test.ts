@@ -17,7 +17,7 @@ describe('interpretJobDegreeBody', () => {
   it('accepts a documented answer', () => {
     expect(interpretJobDegreeBody(good)).toEqual({
       ok: true,
-      degree: {
+      value: {
         status: 'DOWNLOADING',
         rawStatus: 'DOWNLOADING',
         statusDesc: 'downloading',
@@ -31,7 +31,7 @@ describe('interpretJobDegreeBody', () => {
 
   it('maps a status it does not know to UNKNOWN and keeps the raw text', () => {
     const result = interpretJobDegreeBody({ ...good, JobDegree: { ...good.JobDegree, JobStatus: 'PAUSED' } });
-    expect(result).toMatchObject({ ok: true, degree: { status: 'UNKNOWN', rawStatus: 'PAUSED' } });
+    expect(result).toMatchObject({ ok: true, value: { status: 'UNKNOWN', rawStatus: 'PAUSED' } });
   });
 
   it('turns Success=false on HTTP 200 into an error with the DMS code and request id', () => {

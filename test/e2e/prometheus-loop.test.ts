@@ -7,18 +7,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 import { listDashboardQueries, substituteGrafanaVariables } from '../support/dashboard-queries.js';
 import { lintMetrics } from '../support/promtool.js';
-import { serveExporter, type Serving } from '../support/process.js';
-import {
-  freePort,
-  startProgram,
-  startWebhookReceiver,
-  waitFor,
-  type Service,
-  type WebhookAlert,
-} from '../support/services.js';
+import { serveExporter, startProgram, type Program, type Serving } from '../support/process.js';
+import { freePort, startWebhookReceiver, waitFor, type WebhookAlert } from '../support/services.js';
 import { scenarioFromYaml } from '../support/stack.js';
 
 const JOB = 'dms-datatrack';
@@ -28,7 +21,7 @@ let simulator: RunningSimulator;
 let exporter: Serving;
 let prometheusUrl = '';
 let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
-const services: Service[] = [];
+const services: Program[] = [];
 
 /** The shipped rules with every duration cut to seconds, so alerts fire within a test's time. */
 export function shortenRuleDurations(rules: string): string {

@@ -3,7 +3,6 @@ import {
   NONCE_RETENTION_MS,
   NonceStore,
   parseTimestamp,
-  RateLimiter,
   timestampProblem,
 } from '../../src/simulator/freshness.js';
 
@@ -46,13 +45,5 @@ describe('NonceStore', () => {
     const store = new NonceStore(NONCE_RETENTION_MS, 3);
     for (const n of ['1', '2', '3', '4']) store.remember(n, NOW);
     expect(store.size).toBe(3);
-  });
-});
-
-describe('RateLimiter', () => {
-  it('allows max calls per wall-clock second', () => {
-    const limiter = new RateLimiter(2);
-    expect([limiter.allow(1000), limiter.allow(1500), limiter.allow(1999)]).toEqual([true, true, false]);
-    expect(limiter.allow(2000)).toBe(true);
   });
 });

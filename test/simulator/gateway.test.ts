@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator, type Scenario } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import type { Scenario } from '../../src/simulator/scenario.js';
 import { callJobDegree, type ClientOptions } from './client.js';
 import { codeOf, replay, send, signRpcQuery, startCapture } from './wire.js';
 

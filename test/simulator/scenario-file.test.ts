@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile, parseScenario } from '../../src/simulator/index.js';
+import { loadScenarioFile, parseScenario } from '../../src/simulator/scenario-file.js';
 
 const FIXTURES = 'test/fixtures/scenarios';
 const badFiles = (await readdir(join(FIXTURES, 'bad'))).filter((f) => f.endsWith('.yaml')).sort();
@@ -12,20 +12,20 @@ describe('scenario files with mistakes', () => {
     const expected = await readFile(join(FIXTURES, 'bad', file.replace(/\.yaml$/, '.errors.txt')), 'utf8');
     const result = parseScenario(text, 'scenario.yaml');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(`${result.error}\n`).toBe(expected);
+    if (!result.ok) expect(`${result.error.join('\n')}\n`).toBe(expected);
   });
 
   it('says which file could not be read', async () => {
     expect(await loadScenarioFile('no/such/scenario.yaml')).toEqual({
       ok: false,
-      error: 'no/such/scenario.yaml: cannot read scenario file (ENOENT)',
+      error: ['no/such/scenario.yaml: cannot read scenario file: no such file'],
     });
   });
 
   it('names the file in every message', () => {
     expect(parseScenario('orders: 3', 'demo/s.yaml')).toEqual({
       ok: false,
-      error: 'demo/s.yaml:1: credentials: is required\ndemo/s.yaml:1: orders: must be a list',
+      error: ['demo/s.yaml:1: credentials: is required', 'demo/s.yaml:1: orders: must be a list, got 3'],
     });
   });
 });
@@ -33,8 +33,8 @@ describe('scenario files with mistakes', () => {
 describe('a scenario file using every key', () => {
   it('is read with defaults applied and durations in milliseconds', async () => {
     const result = await loadScenarioFile(join(FIXTURES, 'good', 'full.yaml'));
-    if (!result.ok) throw new Error(result.error);
-    const { scenario } = result;
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    const scenario = result.value;
     expect(scenario.credentials[1]).toEqual({
       accessKeyId: 'STS.simulatorKey',
       accessKeySecret: 'sts-secret',

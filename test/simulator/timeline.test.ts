@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioOrder } from '../../src/simulator/index.js';
-import { demoScenario, JOB_STATUSES, jobDegreeAt, timelinePosition } from '../../src/simulator/index.js';
+import { demoScenario } from '../../src/demo.js';
+import { JOB_STATES, type ScenarioOrder } from '../../src/simulator/scenario.js';
+import { jobProgressAt, timelinePosition } from '../../src/simulator/timeline.js';
 
 const S = 1000;
 // start 10s, list 20s, pause 2s, download 40s, pause 2s, filter 10s: filter ends at 84s.
@@ -14,9 +15,9 @@ const BASE: ScenarioOrder = {
   outcome: 'success',
 };
 
-const at = (order: ScenarioOrder, seconds: number) => jobDegreeAt(order, seconds * S);
+const at = (order: ScenarioOrder, seconds: number) => jobProgressAt(order, seconds * S);
 
-describe('jobDegreeAt, outcome success', () => {
+describe('jobProgressAt, outcome success', () => {
   it.each([
     [0, 'INIT', 0, 0, 0],
     [9.999, 'INIT', 0, 0, 0],
@@ -47,7 +48,7 @@ describe('jobDegreeAt, outcome success', () => {
   });
 });
 
-describe('jobDegreeAt, failing and stalled outcomes', () => {
+describe('jobProgressAt, failing and stalled outcomes', () => {
   const downloadFail: ScenarioOrder = {
     ...BASE,
     outcome: 'download_fail',
@@ -98,7 +99,7 @@ describe('demoScenario', () => {
     const scenario = demoScenario({ accessKeyId: 'id', accessKeySecret: 'secret' });
     const seen = new Set<string>();
     for (let s = 0; s < 600; s += 5) for (const o of scenario.orders) seen.add(at(o, s).status);
-    expect([...seen].sort()).toEqual([...JOB_STATUSES].sort());
+    expect([...seen].sort()).toEqual([...JOB_STATES].sort());
     expect(scenario.repeatEveryMs).toBe(600_000);
     expect(scenario.credentials).toEqual([{ accessKeyId: 'id', accessKeySecret: 'secret' }]);
     expect(new Set(scenario.orders.map((o) => o.id)).size).toBe(scenario.orders.length);

@@ -1,4 +1,6 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+
+// The one way tests run programs: the built exporter and simulator, Prometheus, Alertmanager.
 
 export const EXPORTER_BIN = 'dist/main.js';
 
@@ -9,6 +11,88 @@ export const ISOLATED_ENV: Record<string, string> = {
   ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
   HOME: '/nonexistent',
 };
+
+export interface Program {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Complete stderr lines so far (the exporter logs there). */
+  lines(): string[];
+  /** Resolves with the first stderr line `match` accepts; rejects when the program exits or after `timeoutMs`. */
+  waitForLine<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T>;
+  /** Sends SIGTERM (SIGKILL after 10 s) and resolves with the exit code and how long the exit took. */
+  stop(): Promise<{ code: number | null; ms: number }>;
+}
+
+/** Starts a long-running program; `env` replaces the environment when given. */
+export function startProgram(
+  name: string,
+  command: string,
+  args: readonly string[],
+  env?: Record<string, string>,
+): Program {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
+  let output = '';
+  let partial = '';
+  const lines: string[] = [];
+  const listeners = new Set<() => void>();
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+    const parts = (partial + d.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+    for (const notify of listeners) notify();
+  });
+  child.on('error', (error) => (output += `\nspawn error: ${error.message}`));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    name,
+    child,
+    output: () => output,
+    lines: () => [...lines],
+    waitForLine(match, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        let seen = 0;
+        const check = (): void => {
+          for (; seen < lines.length; seen++) {
+            const found = match(lines[seen] ?? '');
+            if (found !== undefined) return finish(() => resolve(found));
+          }
+        };
+        const finish = (settle: () => void): void => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          settle();
+        };
+        const timer = setTimeout(
+          () =>
+            finish(() => reject(new Error(`${name}: no expected line within ${timeoutMs} ms:\n${output}`))),
+          timeoutMs,
+        );
+        listeners.add(check);
+        void exited.then((code) =>
+          finish(() => reject(new Error(`${name} exited with ${code}:\n${output}`))),
+        );
+        check();
+      });
+    },
+    stop() {
+      const started = Date.now();
+      return new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null)
+          return resolve({ code: child.exitCode, ms: 0 });
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', (code) => {
+          clearTimeout(killer);
+          resolve({ code, ms: Date.now() - started });
+        });
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
 
 export interface Finished {
   readonly code: number | null;
@@ -29,99 +113,51 @@ export function runExporter(args: readonly string[], env: Record<string, string>
   });
 }
 
-export interface Serving {
-  readonly child: ChildProcessWithoutNullStreams;
+/** A server program that said where it listens. */
+export interface Serving extends Program {
+  /** `http://HOST:PORT` */
   readonly url: string;
-  readonly logLines: () => string[];
-  /** Sends SIGTERM and resolves with the exit code and how long the exit took. */
-  stop(): Promise<{ code: number | null; ms: number }>;
 }
 
 /** Starts the built exporter with `--log.format=json` on an ephemeral loopback port. */
-export function serveExporter(
-  args: readonly string[],
-  env: Record<string, string> = {},
-  timeoutMs = 15_000,
-): Promise<Serving> {
-  return serve(
-    [EXPORTER_BIN, '--web.listen-address=127.0.0.1:0', '--log.format=json', ...args],
-    env,
-    timeoutMs,
-    {
-      msg: 'serving metrics at /metrics',
-      field: 'address',
-    },
-  );
+export function serveExporter(args: readonly string[], env: Record<string, string> = {}): Promise<Serving> {
+  const argv = [EXPORTER_BIN, '--web.listen-address=127.0.0.1:0', '--log.format=json', ...args];
+  return serve('exporter', argv, env, { msg: 'serving metrics at /metrics', field: 'address' });
 }
 
 /** Starts `dms-datatrack-exporter simulate` on an ephemeral port; `url` is `http://` + its endpoint. */
-export function serveSimulator(scenarioFile: string, timeoutMs = 15_000): Promise<Serving> {
-  return serve(
-    [EXPORTER_BIN, 'simulate', `--scenario=${scenarioFile}`, '--listen=127.0.0.1:0', '--log.format=json'],
-    {},
-    timeoutMs,
-    { msg: 'DMS simulator listening', field: 'endpoint' },
-  );
+export function serveSimulator(scenarioFile: string): Promise<Serving> {
+  const argv = [
+    EXPORTER_BIN,
+    'simulate',
+    `--scenario=${scenarioFile}`,
+    '--listen=127.0.0.1:0',
+    '--log.format=json',
+  ];
+  return serve('simulator', argv, {}, { msg: 'DMS simulator listening', field: 'endpoint' });
 }
 
-/** Spawns a server process and waits (bounded) for the JSON log line that says where it listens. */
-function serve(
+async function serve(
+  name: string,
   argv: readonly string[],
   env: Record<string, string>,
-  timeoutMs: number,
   ready: { msg: string; field: string },
 ): Promise<Serving> {
-  const child = spawn(process.execPath, argv, { env: { ...ISOLATED_ENV, ...env } });
-  const lines: string[] = [];
-  let buffered = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`${argv.join(' ')} did not start within ${timeoutMs} ms:\n${lines.join('\n')}${buffered}`),
-      );
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${argv.join(' ')} exited with ${code}:\n${lines.join('\n')}${buffered}`));
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const line of parts) {
-        lines.push(line);
-        const record = parseJson(line);
-        const address = record?.[ready.field];
-        if (record?.msg === ready.msg && typeof address === 'string') {
-          clearTimeout(timer);
-          child.removeAllListeners('exit');
-          resolve({
-            child,
-            url: `http://${address}`,
-            logLines: () => [...lines],
-            stop: () => stopChild(child),
-          });
-        }
-      }
-    });
-  });
+  const program = startProgram(name, process.execPath, argv, { ...ISOLATED_ENV, ...env });
+  try {
+    const address = await program.waitForLine((line) => {
+      const record = parseJson(line);
+      const value = record?.[ready.field];
+      return record?.msg === ready.msg && typeof value === 'string' ? value : undefined;
+    }, 15_000);
+    return { ...program, url: `http://${address}` };
+  } catch (error) {
+    await program.stop();
+    throw error;
+  }
 }
 
-function stopChild(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve({ code: child.exitCode, ms: 0 });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, ms: Date.now() - started });
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function parseJson(line: string): Record<string, unknown> | undefined {
+export function parseJson(line: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(line) as Record<string, unknown>;
   } catch {

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
+import { listen } from '../../src/util/http-server.js';
 import { createServer as createNetServer } from 'node:net';
 
 /** A free loopback port (bound, then released; good enough for test services). */
@@ -37,35 +37,6 @@ export async function waitFor<T>(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
 }
 
-export interface Service {
-  readonly name: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** Starts a long-running program; its output is kept for failure messages. */
-export function startProgram(name: string, command: string, args: readonly string[]): Service {
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  child.on('error', (err) => (output += `\nspawn error: ${err.message}`));
-  return {
-    name,
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(killer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 export interface WebhookAlert {
   readonly status: string;
   readonly labels: Record<string, string>;
@@ -88,15 +59,6 @@ export async function startWebhookReceiver(): Promise<{
       res.writeHead(200).end();
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${port}/alerts`,
-    alerts,
-    stop: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listen(server, { host: '127.0.0.1', port: 0 });
+  return { url: `http://${listening.address}/alerts`, alerts, stop: () => listening.close(0) };
 }

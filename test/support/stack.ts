@@ -1,22 +1,14 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createApp, createHttpServer } from '../../src/app.js';
-import { createCollector } from '../../src/collector/collector.js';
-import { parseConfig } from '../../src/config/index.js';
-import type { Profile } from '../../src/config/types.js';
-import { createAlibabaDmsClient } from '../../src/dms/alibaba-client.js';
+import { configFromText } from '../../src/config/load.js';
+import { createExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/logging.js';
-import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
-import { buildRuntime, createRuntimeStore, type RuntimeStore } from '../../src/runtime.js';
-import {
-  startSimulator,
-  type RunningSimulator,
-  type Scenario,
-  parseScenario,
-} from '../../src/simulator/index.js';
+import type { RuntimeStore } from '../../src/runtime.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
+import type { Scenario } from '../../src/simulator/scenario.js';
+import type { Clock } from '../../src/util/clock.js';
+import { TEST_KEY } from './scenario.js';
 
-export const TEST_KEY = { accessKeyId: 'LTAItestKeyId0001', accessKeySecret: 'test-secret-Zq9pX2vK7' };
+export { TEST_KEY, scenarioFromYaml, scenarioYaml } from './scenario.js';
 
 export interface Stack {
   readonly url: string;
@@ -31,19 +23,16 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export function scenarioFromYaml(text: string): Scenario {
-  const parsed = parseScenario(text, 'scenario.yaml');
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.scenario;
-}
-
-/** A simulator and an exporter wired as in production, both on loopback ports. */
+/**
+ * A simulator and an exporter built by createExporter (as main.ts builds it), both on loopback ports.
+ * The config text may use ${SIM}, ${AK_ID} and ${AK_SECRET}.
+ */
 export async function startStack(options: {
   scenario: Scenario;
   configText: string;
   elapsedMs?: () => number;
   env?: Record<string, string>;
-  now?: () => number;
+  clock?: Clock;
 }): Promise<Stack> {
   const simulator = await startSimulator({
     scenario: options.scenario,
@@ -66,41 +55,22 @@ export async function startStack(options: {
       done();
     },
   });
-  const logger = createLogger('debug', 'json', sink);
-  const self = createSelfMetrics({ version: 'test', revision: 'test' });
-  const makeClient = (profile: Profile) => createAlibabaDmsClient(profile, { userAgent: 'test' });
-  const load = () =>
-    Promise.resolve(parseConfig(configText, 'config.yaml', env, () => new Error('no files')));
-  const initial = await load();
-  if (!initial.ok) throw new Error(initial.errors.join('\n'));
-  self.configLoaded(true, 0);
-  const store = createRuntimeStore(
-    buildRuntime(initial.config, makeClient),
-    load,
-    makeClient,
-    (ok) => self.configLoaded(ok, 0),
-    logger,
-  );
-  const collector = createCollector({
-    recorder: self.recorder,
-    logger,
-    ...(options.now ? { now: options.now } : {}),
+  const exporter = await createExporter({
+    source: () => Promise.resolve(configFromText(configText, 'config.yaml', env)),
+    logger: createLogger('debug', 'json', sink),
+    build: { version: 'test', revision: 'test' },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
-  const app = createApp({
-    store,
-    collector,
-    selfMetrics: self,
-    logger,
-    version: 'test',
-    ...(options.now ? { now: options.now } : {}),
-  });
-  const server = createHttpServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (!exporter.ok) {
+    await simulator.close();
+    throw new Error(exporter.error.join('\n'));
+  }
+  const server = await exporter.value.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://${server.address}`;
   return {
     url,
     simulator,
-    store,
+    store: exporter.value.store,
     logs,
     rawLogs,
     setConfigText(text) {
@@ -115,17 +85,10 @@ export async function startStack(options: {
       };
     },
     async close() {
-      await closeServer(server);
+      await server.close(0);
       await simulator.close();
     },
   };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 /** The value of one series in Prometheus text output, or undefined when absent. */

@@ -2,12 +2,13 @@ import { createServer, type Server } from 'node:http';
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from 'pino';
-import type { Collector } from './collector/collector.js';
-import { scrapeTimeoutMs } from './collector/deadline.js';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, renderScrape } from './metrics/render.js';
-import { renderLandingPage } from './http/landing.js';
-import type { SelfMetrics } from './metrics/self-metrics.js';
-import type { RuntimeStore } from './runtime.js';
+import type { Collector } from '../collector/collector.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, renderScrape } from '../metrics/render.js';
+import type { SelfMetrics } from '../metrics/self-metrics.js';
+import type { RuntimeStore } from '../runtime.js';
+import type { Clock } from '../util/clock.js';
+import { scrapeTimeoutMs } from './deadline.js';
+import { renderLandingPage } from './landing.js';
 
 export interface AppDeps {
   readonly store: RuntimeStore;
@@ -15,14 +16,14 @@ export interface AppDeps {
   readonly selfMetrics: Pick<SelfMetrics, 'registryFor'>;
   readonly logger: Logger;
   readonly version: string;
-  readonly now?: () => number;
+  readonly clock: Clock;
 }
 
-/** The HTTP surface. Never listens itself: main.ts does, tests drive `app.callback()` or a port. */
+/** The HTTP surface. Never listens itself: tests drive `app.callback()` or a port. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  const router = new Router();
-  const now = deps.now ?? Date.now;
+  // Exact paths only: /METRICS and /metrics/ are not the metrics.
+  const router = new Router({ strict: true, sensitive: true });
 
   router.get('/metrics', async (ctx) => {
     const { target } = deps.store.current();
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps): Koa {
       offered === 'application/openmetrics-text; version=1.0.0'
         ? OPENMETRICS_CONTENT_TYPE
         : TEXT_CONTENT_TYPE;
-    const result = await deps.collector.collect(target, deadline.timeoutMs);
+    const result = await deps.collector.collect(target, deadline.value);
     ctx.type = contentType;
     ctx.body = await renderScrape(result, deps.selfMetrics.registryFor(contentType), contentType);
   });
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/', (ctx) => {
     const { orders } = deps.store.current().config;
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderLandingPage(deps.version, deps.collector.lastKnown(orders), now());
+    ctx.body = renderLandingPage(deps.version, deps.collector.lastKnown(orders), deps.clock.now());
   });
 
   router.get('/-/healthy', (ctx) => {
@@ -66,7 +67,7 @@ export function createApp(deps: AppDeps): Koa {
       return;
     }
     ctx.status = 500;
-    ctx.body = `Failed to reload config, keeping the previous one:\n${result.errors.join('\n')}\n`;
+    ctx.body = `Failed to reload config, keeping the previous one:\n${result.error.join('\n')}\n`;
   });
 
   app.use(internalErrors(deps.logger));

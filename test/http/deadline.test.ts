@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrapeTimeoutMs } from '../../src/collector/deadline.js';
+import { scrapeTimeoutMs } from '../../src/http/deadline.js';
 
 const settings = { timeoutMs: 10_000, timeoutOffsetMs: 500, concurrency: 8, terminalRecheckMs: 600_000 };
 
@@ -11,13 +11,16 @@ describe('scrapeTimeoutMs', () => {
     ['fractional seconds', '2.5', 2_000],
     ['a header smaller than the offset: the header itself', '0.3', 300],
   ])('%s', (_what, header, expected) => {
-    expect(scrapeTimeoutMs(header, settings)).toEqual({ ok: true, timeoutMs: expected });
+    expect(scrapeTimeoutMs(header, settings)).toEqual({ ok: true, value: expected });
   });
 
-  it.each(['abc', '-1', '0', 'Infinity'])('rejects the header value %j', (header) => {
-    expect(scrapeTimeoutMs(header, settings)).toEqual({
-      ok: false,
-      error: `invalid X-Prometheus-Scrape-Timeout-Seconds header: "${header}"`,
-    });
-  });
+  it.each(['abc', '-1', '0', 'Infinity', '0x10', '1e3', '+5', ' 5', '5.'])(
+    'rejects the header value %j',
+    (header) => {
+      expect(scrapeTimeoutMs(header, settings)).toEqual({
+        ok: false,
+        error: `invalid X-Prometheus-Scrape-Timeout-Seconds header: "${header}"`,
+      });
+    },
+  );
 });

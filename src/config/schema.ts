@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { LONGEST_TIMER_MS, duration, integer, list, mapping, oneOf, text } from '../yaml/fields.js';
+import { Secret, type SecretSource } from './secret.js';
+
+// The configuration file's one schema: its types (z.output), defaults, rules and descriptions.
+// config.schema.json and CONFIGURATION.md's key tables are generated from it (npm run config:docs).
+// Rules across keys (pairing of credentials, references, duplicates) live in cross-checks.ts.
+
+export const DEFAULT_PROFILE_NAME = 'default';
+/** The central DMS Enterprise endpoint; regional ones look like dms-enterprise.cn-hangzhou.aliyuncs.com. */
+export const DEFAULT_ENDPOINT = 'dms-enterprise.aliyuncs.com';
+export const MAX_CONCURRENCY = 256;
+/** Names become label values and key paths: long enough for any real name, short enough to stay small. */
+export const MAX_NAME_LENGTH = 1024;
+const HOUR_MS = 60 * 60 * 1000;
+const MAX_PATH_LENGTH = 4096;
+
+// Profile names become key paths (profiles.NAME.endpoint) and label values: keep them plain.
+export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+// host, IPv4 or [IPv6], then an optional port. Anything with a scheme or a path fails this.
+const ENDPOINT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+const endpoint = text(253)
+  .refine((value) => ENDPOINT.test(value) && validPort(ENDPOINT.exec(value)?.[1]), {
+    error: (i) => `must be host[:port], without http:// or a path; got "${String(i.input)}"`,
+  })
+  .describe('DMS Enterprise API host, `host[:port]` only, without `http://` or a path.');
+
+function validPort(port: string | undefined): boolean {
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
+
+const secretFile = text(MAX_PATH_LENGTH).describe(
+  'Path of a file holding the value, relative to the config file; re-read when it changes.',
+);
+
+export const profileShape = {
+  endpoint: endpoint.prefault(DEFAULT_ENDPOINT),
+  protocol: oneOf(['http', 'https'])
+    .default('https')
+    .describe('Scheme for the endpoint. `http` is for the built-in simulator only.'),
+  tid: integer(1)
+    .optional()
+    .describe('DMS tenant id, sent as `Tid`. Orders inherit it unless they set their own.'),
+  signature_algorithm: oneOf(['ACS3-HMAC-SHA256', 'HMAC-SHA1'])
+    .default('ACS3-HMAC-SHA256')
+    .describe('Request signing: ACS3 (V3), or the legacy RPC signature.'),
+  access_key_id: text(256)
+    .optional()
+    .describe(
+      'AccessKey id. Given, it selects explicit credentials; left out, the default credential chain.',
+    ),
+  access_key_secret: text(1024, { secret: true })
+    .optional()
+    .describe('AccessKey secret, literally or as `${VAR}`.'),
+  access_key_secret_file: secretFile.optional(),
+  security_token: text(16 * 1024, { secret: true })
+    .optional()
+    .describe('STS security token.'),
+  security_token_file: secretFile.optional(),
+};
+
+const profileSchema = mapping(profileShape).transform((p) => ({
+  endpoint: p.endpoint,
+  protocol: p.protocol,
+  tid: p.tid,
+  signatureAlgorithm: p.signature_algorithm,
+  credentials: credentialsOf(p),
+}));
+
+/** The pairing rules are checked by cross-checks.ts; an incomplete key pair never gets this far. */
+function credentialsOf(p: {
+  access_key_id?: string | undefined;
+  access_key_secret?: string | undefined;
+  access_key_secret_file?: string | undefined;
+  security_token?: string | undefined;
+  security_token_file?: string | undefined;
+}) {
+  const secret = secretSource(p.access_key_secret, p.access_key_secret_file);
+  if (p.access_key_id === undefined || secret === undefined) return { kind: 'default_chain' } as const;
+  return {
+    kind: 'access_key',
+    accessKeyId: p.access_key_id,
+    accessKeySecret: secret,
+    securityToken: secretSource(p.security_token, p.security_token_file),
+  } as const;
+}
+
+function secretSource(literal: string | undefined, path: string | undefined): SecretSource | undefined {
+  if (literal !== undefined) return { kind: 'literal', secret: new Secret(literal) };
+  return path === undefined ? undefined : { kind: 'file', path };
+}
+
+export const scrapeShape = {
+  timeout: duration({ above: 0, max: HOUR_MS })
+    .prefault('10s')
+    .describe("Cap for one scrape's whole DMS fan-out; Prometheus' scrape timeout header lowers it."),
+  timeout_offset: duration({ max: HOUR_MS })
+    .prefault('500ms')
+    .describe("Taken off Prometheus' X-Prometheus-Scrape-Timeout-Seconds to leave time to render and send."),
+  concurrency: integer(1, MAX_CONCURRENCY)
+    .default(8)
+    .describe('DMS calls in flight at once, across all concurrent scrapes.'),
+  terminal_recheck: duration({ max: LONGEST_TIMER_MS })
+    .prefault('10m')
+    .describe('A job in a final state is served from memory for this long before DMS is asked again.'),
+};
+
+const scrapeSchema = mapping(scrapeShape).transform((s) => ({
+  timeoutMs: s.timeout,
+  timeoutOffsetMs: s.timeout_offset,
+  concurrency: s.concurrency,
+  terminalRecheckMs: s.terminal_recheck,
+}));
+
+export const orderShape = {
+  id: integer(1).describe('The DMS ticket (order) id.'),
+  name: text(MAX_NAME_LENGTH).optional().describe('Display name, exported as a label.'),
+  profile: text(64).optional().describe(`Profile to call DMS with (default "${DEFAULT_PROFILE_NAME}").`),
+  tid: integer(1).optional().describe("Tenant id, overriding the profile's."),
+};
+
+const orderSchema = mapping(orderShape);
+
+const profileName = z
+  .string()
+  .regex(PROFILE_NAME, {
+    error: (i) => `profile name "${String(i.input)}" may use only letters, digits, "_" and "-"`,
+    abort: true,
+  })
+  .max(64, { error: 'profile names have at most 64 characters' });
+
+export const configSchema = mapping(
+  {
+    profiles: z
+      // `name:` with nothing after it is a profile with every default.
+      .record(
+        profileName,
+        z.preprocess((p) => p ?? {}, profileSchema),
+        {
+          error: 'must be a mapping, got {value}',
+        },
+      )
+      .refine((profiles) => Object.keys(profiles).length > 0, {
+        error: 'must define at least one profile (leave profiles out for the default one)',
+      })
+      .optional()
+      .describe(
+        `DMS accounts or regions, by name. Left out: one profile "${DEFAULT_PROFILE_NAME}" with every default.`,
+      ),
+    scrape: scrapeSchema.prefault({}).describe('Time and concurrency limits of one scrape.'),
+    orders: list(orderSchema).prefault([]).describe('The data-tracking tickets to export.'),
+  },
+  'the top level must be a mapping (profiles, scrape, orders), got {value}',
+).transform((root) => {
+  const written = root.profiles ?? { [DEFAULT_PROFILE_NAME]: profileSchema.parse({}) };
+  const profiles = new Map(Object.entries(written).map(([name, p]) => [name, { name, ...p }]));
+  const orders = root.orders.map((o) => {
+    const profile = o.profile ?? DEFAULT_PROFILE_NAME;
+    return { id: o.id, name: o.name ?? '', profile, tid: o.tid ?? profiles.get(profile)?.tid };
+  });
+  return { profiles: profiles, scrape: root.scrape, orders };
+});
+
+type Output = z.output<typeof profileSchema>;
+/** One DMS account or region: where and how to call DMS. */
+export type Profile = Readonly<Output & { name: string }>;
+export type Credentials = Output['credentials'];
+export type SignatureAlgorithm = Output['signatureAlgorithm'];
+/** The validated, defaulted configuration: only a file that passes every check becomes one. */
+export type Config = Readonly<z.output<typeof configSchema>>;
+export type ScrapeSettings = Config['scrape'];
+export type Order = Readonly<Config['orders'][number]>;

@@ -1,0 +1,90 @@
+import { open, stat } from 'node:fs/promises';
+import type { Credentials } from '../config/schema.js';
+import type { SecretSource } from '../config/secret.js';
+
+const MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+/** The credential model @alicloud/openapi-client reads before signing each request. */
+export interface CredentialModel {
+  readonly type: 'access_key' | 'sts';
+  readonly providerName: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken: string | undefined;
+}
+
+/** Thrown into the SDK when a secret file cannot be read; it surfaces as this code. */
+export const SECRET_UNREADABLE = 'secret_unreadable';
+
+/**
+ * A credential object for the SDK that reads `*_file` secrets when they are used and again whenever
+ * the file changes (size, time or inode), so a rotated Kubernetes Secret or a refreshed STS token is
+ * picked up by the next call without a reload. A file that becomes unreadable keeps its last value.
+ */
+export class FileBackedCredential {
+  readonly #credentials: Extract<Credentials, { kind: 'access_key' }>;
+  readonly #files = new Map<string, { version: string; value: string }>();
+  #last: CredentialModel | undefined;
+
+  constructor(credentials: Extract<Credentials, { kind: 'access_key' }>) {
+    this.#credentials = credentials;
+  }
+
+  async getCredential(): Promise<CredentialModel> {
+    const { accessKeyId, accessKeySecret, securityToken } = this.#credentials;
+    const [secret, token] = await Promise.all([
+      this.#resolve(accessKeySecret),
+      securityToken === undefined ? undefined : this.#resolve(securityToken),
+    ]);
+    this.#last = {
+      type: token === undefined ? 'access_key' : 'sts',
+      providerName: token === undefined ? 'static_ak' : 'static_sts',
+      accessKeyId,
+      accessKeySecret: secret,
+      securityToken: token,
+    };
+    return this.#last;
+  }
+
+  /** Every secret value handed to the SDK so far, for scrubbing messages. */
+  knownSecrets(): string[] {
+    const values = [...this.#files.values()].map((f) => f.value);
+    const last = this.#last;
+    if (last !== undefined) values.push(last.accessKeyId, last.accessKeySecret, last.securityToken ?? '');
+    return values.filter((v) => v.length >= 4);
+  }
+
+  async #resolve(source: SecretSource): Promise<string> {
+    if (source.kind === 'literal') return source.secret.reveal();
+    const cached = this.#files.get(source.path);
+    try {
+      const info = await stat(source.path);
+      const version = `${info.ino}:${info.size}:${info.mtimeMs}`;
+      if (cached?.version === version) return cached.value;
+      const value = await readSecretFile(source.path);
+      this.#files.set(source.path, { version, value });
+      return value;
+    } catch (error) {
+      if (cached !== undefined) return cached.value;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw Object.assign(new Error(`cannot read secret file ${source.path}: ${reason}`), {
+        code: SECRET_UNREADABLE,
+      });
+    }
+  }
+}
+
+async function readSecretFile(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > MAX_SECRET_FILE_BYTES) throw new Error('larger than 64 KiB');
+    // Files written by `echo` or editors end in a newline that is not part of the key.
+    const value = buffer.toString('utf8', 0, bytesRead).replace(/\r?\n$/, '');
+    if (value === '') throw new Error('the file is empty');
+    return value;
+  } finally {
+    await file.close();
+  }
+}

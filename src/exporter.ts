@@ -1,0 +1,59 @@
+import type Koa from 'koa';
+import type { Logger } from 'pino';
+import { createCollector, type Collector } from './collector/collector.js';
+import { createAlibabaDmsClient } from './dms/alibaba-client.js';
+import { createApp, createHttpServer } from './http/app.js';
+import { createSelfMetrics, type BuildInfo } from './metrics/self-metrics.js';
+import { openRuntimeStore, type ClientFactory, type ConfigSource, type RuntimeStore } from './runtime.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { listen, type ListenAddress, type ListeningServer } from './util/http-server.js';
+import { ok, type Result } from './util/result.js';
+
+export interface ExporterOptions {
+  readonly source: ConfigSource;
+  readonly logger: Logger;
+  readonly build: BuildInfo;
+  readonly clock?: Clock;
+  /** How a profile becomes a DMS client; the Alibaba SDK unless a test says otherwise. */
+  readonly makeClient?: ClientFactory;
+}
+
+export interface Exporter {
+  readonly app: Koa;
+  readonly store: RuntimeStore;
+  readonly collector: Collector;
+  listen(address: ListenAddress): Promise<ListeningServer>;
+}
+
+/**
+ * The one place the exporter is wired together: main.ts and the tests both build it here. Loads the
+ * first configuration and fails (with every problem) when it is not valid.
+ */
+export async function createExporter(options: ExporterOptions): Promise<Result<Exporter, readonly string[]>> {
+  const { logger, build } = options;
+  const clock = options.clock ?? systemClock;
+  const self = createSelfMetrics(build);
+  const userAgent = `dms-datatrack-exporter/${build.version}`;
+  const store = await openRuntimeStore({
+    source: options.source,
+    makeClient: options.makeClient ?? ((profile) => createAlibabaDmsClient(profile, { userAgent })),
+    onLoaded: (success) => self.configLoaded(success, clock.now()),
+    logger,
+  });
+  if (!store.ok) return store;
+  const collector = createCollector({ recorder: self.recorder, logger, clock });
+  const app = createApp({
+    store: store.value,
+    collector,
+    selfMetrics: self,
+    logger,
+    version: build.version,
+    clock,
+  });
+  return ok({
+    app,
+    store: store.value,
+    collector,
+    listen: (address) => listen(createHttpServer(app), address),
+  });
+}

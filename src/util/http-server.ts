@@ -1,0 +1,42 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Where a server listens: `host` undefined means every interface, as `:PORT` does for exporters. */
+export interface ListenAddress {
+  readonly host: string | undefined;
+  readonly port: number;
+}
+
+export interface ListeningServer {
+  /** `HOST:PORT` as bound (`[v6]:PORT` for IPv6), with the real port when 0 was asked for. */
+  readonly address: string;
+  readonly port: number;
+  /** Stops accepting, lets requests in progress finish for up to `graceMs`, then cuts the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Listens, resolving once bound (or rejecting with the bind error, e.g. EADDRINUSE). */
+export function listen(server: Server, at: ListenAddress): Promise<ListeningServer> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => {
+      server.off('error', reject);
+      const bound = server.address() as AddressInfo;
+      const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+      resolve({
+        address: `${host}:${bound.port}`,
+        port: bound.port,
+        close: (graceMs) => closeServer(server, graceMs),
+      });
+    });
+  });
+}
+
+function closeServer(server: Server, graceMs = 2_000): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Scrapers keep connections alive; idle ones would hold close() open.
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  });
+}

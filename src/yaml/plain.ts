@@ -1,0 +1,112 @@
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node } from 'yaml';
+import type { Result } from '../util/result.js';
+import type { Problem, ProblemPath } from './problems.js';
+import type { YamlSource } from './source.js';
+
+/** Rewrites a string value (e.g. `${VAR}` expansion); an error is one or more reasons. */
+export type StringExpander = (text: string) => Result<string, readonly string[]>;
+
+export interface PlainOptions {
+  /** Applied to every string value (never to keys). */
+  readonly expand?: StringExpander;
+  /** Values allowed in the whole tree, aliases counted each time they are used (alias bombs). */
+  readonly maxValues: number;
+}
+
+export interface PlainResult {
+  /**
+   * Mappings as null-prototype objects, lists as arrays, scalars as YAML typed them. An empty value
+   * (`key:` or `key: null`) is `undefined`: the key is written but not set, so defaults apply.
+   */
+  readonly value: unknown;
+  readonly problems: Problem[];
+  /** Where a value could not be expanded: checks of those values would only repeat the problem. */
+  readonly unexpanded: ProblemPath[];
+  /** False when the document was too large to convert: nothing else is worth checking. */
+  readonly complete: boolean;
+}
+
+/** The document as plain data for a schema to check. */
+export function toPlainValue(source: YamlSource, options: PlainOptions): PlainResult {
+  const problems: Problem[] = [];
+  const unexpanded: ProblemPath[] = [];
+  const resolve = aliasResolver(source);
+  let budget = options.maxValues;
+
+  const convert = (input: unknown, path: ProblemPath): unknown => {
+    const node = resolve(input);
+    budget -= 1;
+    if (budget < 0) return undefined;
+    if (isMap(node)) {
+      const object = Object.create(null) as Record<string, unknown>;
+      for (const pair of node.items) {
+        const key = resolve(pair.key);
+        if (!isScalar(key) || (typeof key.value !== 'string' && typeof key.value !== 'number')) {
+          problems.push({ path, message: 'keys must be plain names' });
+          continue;
+        }
+        const name = String(key.value);
+        object[name] = convert(pair.value, [...path, name]) ?? undefined;
+      }
+      return object;
+    }
+    if (isSeq(node)) return node.items.map((item, index) => convert(item, [...path, index]) ?? null);
+    if (!isScalar(node)) return null;
+    if (typeof node.value !== 'string' || options.expand === undefined) return node.value;
+    const expanded = options.expand(node.value);
+    if (expanded.ok) return expanded.value;
+    for (const reason of expanded.error) problems.push({ path, message: reason });
+    unexpanded.push(path);
+    return node.value;
+  };
+
+  const value: unknown = convert(source.doc.contents, []) ?? Object.create(null);
+  if (budget < 0) {
+    const message = `the document has more than ${options.maxValues} values (aliases counted each time they are used)`;
+    return { value: null, problems: [{ path: [], message }], unexpanded: [], complete: false };
+  }
+  return { value, problems, unexpanded, complete: true };
+}
+
+const resolvers = new WeakMap<YamlSource, (input: unknown) => unknown>();
+
+/**
+ * Follows aliases to their anchored node. The yaml library's own lookup scans the document for every
+ * alias; this indexes each alias once, so a document full of aliases costs linear time.
+ */
+function aliasResolver(source: YamlSource): (input: unknown) => unknown {
+  let resolver = resolvers.get(source);
+  if (resolver === undefined) {
+    const anchors = new Map<string, Node>();
+    const targets = new Map<Alias, Node | undefined>();
+    visit(source.doc, {
+      Alias: (_key, alias) => void targets.set(alias, anchors.get(alias.source)),
+      Node: (_key, node) => void (node.anchor !== undefined && anchors.set(node.anchor, node)),
+    });
+    resolver = (input) => (isAlias(input) ? targets.get(input) : input);
+    resolvers.set(source, resolver);
+  }
+  return resolver;
+}
+
+/** The node at `path`, following aliases, or nothing where the path leaves the document. */
+export function nodeAt(source: YamlSource, path: ProblemPath): { node?: Node; key?: Node } {
+  const resolve = aliasResolver(source);
+  let node: unknown = source.doc.contents;
+  let key: Node | undefined;
+  for (const segment of path) {
+    const current = resolve(node);
+    if (isMap(current)) {
+      const pair = current.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (pair === undefined) return {};
+      key = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(current) && typeof segment === 'number') {
+      key = undefined;
+      node = current.items[segment];
+    } else {
+      return {};
+    }
+  }
+  return { node: resolve(node) as Node | undefined, ...(key ? { key } : {}) };
+}
