@@ -1,5 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DASHBOARD_TITLE, DASHBOARD_UID, MONITORING_DOC_URL } from './constants.js';
+import { DASHBOARD_TITLE, DASHBOARD_UID } from './constants.js';
 import { answersReused, apiCalls, apiLatency } from './panels-api.js';
 import { exporterState, orderAnswered, orderErrors, scrapeDuration } from './panels-exporter.js';
 import { currentStatusTable, ordersPerState, progressOverTime, stageProgress } from './panels-orders.js';
@@ -10,7 +10,7 @@ function buildRaw(): dashboard.Dashboard {
   const builder = new dashboard.DashboardBuilder(DASHBOARD_TITLE)
     .uid(DASHBOARD_UID)
     .description(
-      'Progress and failures of Alibaba Cloud DMS data-tracking tickets, from dms-datatrack-exporter.',
+      'Progress and failures of Alibaba Cloud DMS data-tracking tickets, from dms-datatrack-exporter. Alert runbooks: the exporter README, section "Alerts and runbooks".',
     )
     .tags(['dms', 'alibaba-cloud', 'dms-datatrack-exporter'])
     .editable()
@@ -18,13 +18,6 @@ function buildRaw(): dashboard.Dashboard {
     .refresh('1m')
     .time({ from: 'now-6h', to: 'now' })
     .timezone('browser')
-    .link(
-      new dashboard.DashboardLinkBuilder('Runbooks')
-        .type(dashboard.DashboardLinkType.Link)
-        .url(MONITORING_DOC_URL)
-        .targetBlank(true)
-        .icon('doc'),
-    )
     .variables(variables())
     .withRow(new dashboard.RowBuilder('Orders'))
     .withPanel(currentStatusTable())

@@ -4,13 +4,14 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE } from './constants.js';
 import { targetSelector } from './queries.js';
 import { rangeQuery } from './targets.js';
+import { METRICS } from '../../src/metrics/catalogue.js';
 
 const RATE = '[$__rate_interval]';
 
 /** Calls made and calls failed, by error code. */
 export function apiCalls(): cog.Builder<dashboard.Panel> {
-  const calls = `sum by (instance, action) (rate(${targetSelector('aliyun_dms_datatrack_api_requests_total')}${RATE}))`;
-  const errors = `sum by (instance, code) (rate(${targetSelector('aliyun_dms_datatrack_api_request_errors_total')}${RATE}))`;
+  const calls = `sum by (instance, action) (rate(${targetSelector(METRICS.apiRequests.name)}${RATE}))`;
+  const errors = `sum by (instance, code) (rate(${targetSelector(METRICS.apiRequestErrors.name)}${RATE}))`;
   return new timeseries.PanelBuilder()
     .title('DMS API calls and errors')
     .description(
@@ -32,7 +33,7 @@ export function apiCalls(): cog.Builder<dashboard.Panel> {
 /** Latency quantiles of DMS calls. */
 export function apiLatency(): cog.Builder<dashboard.Panel> {
   const quantile = (q: number): string =>
-    `histogram_quantile(${q}, sum by (le, instance) (rate(${targetSelector('aliyun_dms_datatrack_api_request_duration_seconds_bucket')}${RATE})))`;
+    `histogram_quantile(${q}, sum by (le, instance) (rate(${targetSelector(`${METRICS.apiRequestDuration.name}_bucket`)}${RATE})))`;
   return new timeseries.PanelBuilder()
     .title('DMS API latency')
     .description(
@@ -51,7 +52,7 @@ export function apiLatency(): cog.Builder<dashboard.Panel> {
 
 /** Answers that needed no DMS call of their own. */
 export function answersReused(): cog.Builder<dashboard.Panel> {
-  const expr = `sum by (instance, reason) (rate(${targetSelector('aliyun_dms_datatrack_answers_reused_total')}${RATE}))`;
+  const expr = `sum by (instance, reason) (rate(${targetSelector(METRICS.answersReused.name)}${RATE}))`;
   return new timeseries.PanelBuilder()
     .title('Answers reused')
     .description(

@@ -8,6 +8,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE } from './constants.js';
 import { ORDER_LEGEND, orderSelector, targetSelector, withOrderName } from './queries.js';
 import { instantQuery, instantTable, rangeQuery } from './targets.js';
+import { METRICS } from '../../src/metrics/catalogue.js';
 
 /** 1 -> `ok` (green), 0 -> `bad` (red): for the 0/1 health gauges. */
 function okMapping(ok: string, bad: string): dashboard.ValueMapping[] {
@@ -22,12 +23,12 @@ function okMapping(ok: string, bad: string): dashboard.ValueMapping[] {
 /** Per order and over time: did the scrape get a valid DMS answer? */
 export function orderAnswered(): cog.Builder<dashboard.Panel> {
   const expr = withOrderName(
-    `max by (job, instance, order_id) (${orderSelector('aliyun_dms_datatrack_up')})`,
+    `max by (job, instance, order_id) (${orderSelector(METRICS.up.name)})`,
   );
   return new statetimeline.PanelBuilder()
     .title('DMS answer per order')
     .description(
-      'aliyun_dms_datatrack_up per order: green when the scrape got a valid DMS answer, red when not ' +
+      `${METRICS.up.name} per order: green when the scrape got a valid DMS answer, red when not ` +
         '(timeout, throttling, credentials...). A red stretch longer than 15 minutes raises ' +
         'DmsDataTrackOrderUnreadable.',
     )
@@ -43,7 +44,7 @@ export function orderAnswered(): cog.Builder<dashboard.Panel> {
 /** The error code behind each up=0, now. */
 export function orderErrors(): cog.Builder<dashboard.Panel> {
   const expr = withOrderName(
-    `max by (job, instance, order_id, code) (${orderSelector('aliyun_dms_datatrack_order_error_info')})`,
+    `max by (job, instance, order_id, code) (${orderSelector(METRICS.orderErrorInfo.name)})`,
   );
   return new table.PanelBuilder()
     .title('Why orders have no answer')
@@ -80,7 +81,7 @@ export function exporterState(): cog.Builder<dashboard.Panel> {
     .withTarget(
       instantQuery(
         'B',
-        `max by (instance) (${targetSelector('aliyun_dms_datatrack_config_last_reload_successful')})`,
+        `max by (instance) (${targetSelector(METRICS.configReloadSuccessful.name)})`,
         '{{instance}} config reload',
       ),
     )
@@ -106,14 +107,14 @@ export function scrapeDuration(): cog.Builder<dashboard.Panel> {
     .withTarget(
       rangeQuery(
         'A',
-        `max by (instance) (${targetSelector('aliyun_dms_datatrack_scrape_duration_seconds')})`,
+        `max by (instance) (${targetSelector(METRICS.scrapeDuration.name)})`,
         '{{instance}} duration',
       ),
     )
     .withTarget(
       rangeQuery(
         'B',
-        `max by (instance) (${targetSelector('aliyun_dms_datatrack_scrape_timeout_seconds')})`,
+        `max by (instance) (${targetSelector(METRICS.scrapeTimeout.name)})`,
         '{{instance}} timeout',
       ),
     )

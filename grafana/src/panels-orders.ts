@@ -9,10 +9,11 @@ import { DATASOURCE } from './constants.js';
 import { ORDER_LEGEND, orderSelector, withOrderName } from './queries.js';
 import { STATE_COLOURS, stateValueMapping } from './states.js';
 import { instantQuery, instantTable, rangeQuery } from './targets.js';
+import { METRICS } from '../../src/metrics/catalogue.js';
 
-const STATUS = 'aliyun_dms_datatrack_job_status';
-const RATIO = 'aliyun_dms_datatrack_stage_completion_ratio';
-const UP = 'aliyun_dms_datatrack_up';
+const STATUS = METRICS.jobStatus.name;
+const RATIO = METRICS.stageCompletionRatio.name;
+const UP = METRICS.up.name;
 
 /** One row per order: its current state, or NO_ANSWER when this scrape had none (up=0). */
 export function currentStatusTable(): cog.Builder<dashboard.Panel> {

@@ -1,3 +1,5 @@
+import { METRICS } from '../../src/metrics/catalogue.js';
+
 /**
  * PromQL for the dashboard. Every per-order query is scoped by the three dashboard variables and
  * joins `aliyun_dms_datatrack_order_info` on (job, instance, order_id) so legends and tables can
@@ -21,7 +23,7 @@ export function targetSelector(metric: string, extra = ''): string {
 export function withOrderName(expr: string): string {
   return (
     `(${expr})\n* on (${ORDER_KEY}) group_left (name)\n` +
-    `max by (${ORDER_KEY}, name) (${orderSelector('aliyun_dms_datatrack_order_info')})`
+    `max by (${ORDER_KEY}, name) (${orderSelector(METRICS.orderInfo.name)})`
   );
 }
 

@@ -1,5 +1,6 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { METRICS } from '../../src/metrics/catalogue.js';
 import { DATASOURCE, SCRAPE_JOB } from './constants.js';
 
 /** Any Prometheus data source; the provisioned one (uid `prometheus`) is the default. */
@@ -34,16 +35,16 @@ export function variables(): cog.Builder<dashboard.VariableModel>[] {
   return [
     datasourceVariable(),
     // build_info exists as soon as the exporter is scraped, even with no order configured.
-    labelVariable('job', 'Job', 'label_values(aliyun_dms_datatrack_exporter_build_info, job)', SCRAPE_JOB),
+    labelVariable('job', 'Job', `label_values(${METRICS.buildInfo.name}, job)`, SCRAPE_JOB),
     labelVariable(
       'instance',
       'Exporter',
-      'label_values(aliyun_dms_datatrack_exporter_build_info{job=~"$job"}, instance)',
+      `label_values(${METRICS.buildInfo.name}{job=~"$job"}, instance)`,
     ),
     labelVariable(
       'order_id',
       'Order',
-      'label_values(aliyun_dms_datatrack_order_info{job=~"$job",instance=~"$instance"}, order_id)',
+      `label_values(${METRICS.orderInfo.name}{job=~"$job",instance=~"$instance"}, order_id)`,
     ),
   ];
 }

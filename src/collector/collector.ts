@@ -1,46 +1,62 @@
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Order, ScrapeSettings } from '../config/schema.js';
-import {
-  ACTION_GET_JOB_DEGREE,
-  DEADLINE_ERROR,
-  FINAL_STATUSES,
-  type DmsClient,
-  type DmsResult,
-} from '../dms/types.js';
-import { raceAbort } from '../util/abort.js';
+import { DEADLINE_ERROR, type DmsClient, type DmsResult } from '../dms/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { err } from '../util/result.js';
-import { GAVE_UP, type Limiter } from './limiter.js';
-import { emptyMemory, orderKey, remember, type OrderMemory } from './order-state.js';
+import { RATE_LIMIT_ERROR, startCall, type SharedCall } from './calls.js';
+import type { Semaphore, TokenBucket } from './gates.js';
+import {
+  emptyMemory,
+  orderKey,
+  remember,
+  reusable,
+  staleDegree,
+  type Change,
+  type OrderMemory,
+} from './order-state.js';
 import type { ApiRecorder, OrderAnswer, OrderOutcome, ScrapeResult } from './types.js';
 
 /** Everything one scrape needs from the current configuration; swapped as a whole on reload. */
 export interface ScrapeTarget {
   readonly orders: readonly Order[];
   readonly settings: ScrapeSettings;
-  readonly limiter: Limiter;
+  /** Bounds DMS calls in flight across every scrape. */
+  readonly slots: Semaphore;
   clientFor(profile: string): DmsClient;
+  /** The profile's rate limit, shared with every other DMS call made for it; undefined: none. */
+  bucketFor(profile: string): TokenBucket | undefined;
 }
 
 export interface CollectorDeps {
   readonly recorder: ApiRecorder;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** 0..1 for retry jitter; Math.random unless a test fixes it. */
+  readonly random?: () => number;
 }
 
 export interface Collector {
-  /** Asks DMS about every order, within `timeoutMs`. Never rejects: failures are outcomes. */
+  /** Answers every order of `target` within `timeoutMs`. Never rejects: failures are outcomes. */
   collect(target: ScrapeTarget, timeoutMs: number): Promise<ScrapeResult>;
   /** The last answer known for each order, without calling DMS (for the landing page). */
   lastKnown(orders: readonly Order[]): Array<{ order: Order; memory: Readonly<OrderMemory> }>;
 }
 
+interface Pending {
+  readonly index: number;
+  readonly order: Order;
+  readonly key: string;
+  readonly call: SharedCall;
+  done: boolean;
+}
+
 export function createCollector(deps: CollectorDeps): Collector {
   const clock = deps.clock ?? systemClock;
-  const now = (): number => clock.now();
+  const random = deps.random ?? Math.random;
   const memories = new Map<string, OrderMemory>();
-  const inFlight = new Map<string, Promise<DmsResult>>();
+  const inFlight = new Map<string, SharedCall>();
+  // Only the newest configuration may forget orders: a scrape still running on the previous one
+  // must not drop what the new one added.
+  let newestTarget: ScrapeTarget | undefined;
 
   const memoryOf = (key: string): OrderMemory => {
     let memory = memories.get(key);
@@ -51,110 +67,141 @@ export function createCollector(deps: CollectorDeps): Collector {
     return memory;
   };
 
-  /** One DMS call, its bookkeeping done exactly once however many scrapes wait for it. */
-  const callDms = (
-    target: ScrapeTarget,
-    order: Order,
-    key: string,
-    deadlineMs: number,
-    signal: AbortSignal,
-  ) => {
-    const client = target.clientFor(order.profile);
-    const call = target.limiter
-      .run(async () => {
-        const startedMs = now();
-        const result = await client.getJobDegree(
-          { orderId: order.id, tid: order.tid },
-          { signal, timeoutMs: Math.max(1, deadlineMs - startedMs) },
-        );
-        const error = result.ok ? undefined : result.error.code;
-        deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (now() - startedMs) / 1000, error);
-        return result;
-      }, signal)
-      .then((result): DmsResult => (result === GAVE_UP ? err(DEADLINE_ERROR) : result));
-    const settled = call.then((result) => {
-      logTransition(deps.logger, order, result, remember(memoryOf(key), result, now()));
-      return result;
+  /** The shared call for an order, started (oldest answers first: the caller sorts) if none runs. */
+  const callFor = (target: ScrapeTarget, order: Order, key: string): SharedCall => {
+    const running = inFlight.get(key);
+    if (running !== undefined) {
+      deps.recorder.answerReused('in_flight');
+      return running;
+    }
+    const call = startCall(order, {
+      client: target.clientFor(order.profile),
+      slots: target.slots,
+      bucket: target.bucketFor(order.profile),
+      recorder: deps.recorder,
+      clock,
+      timeoutMs: target.settings.timeoutMs,
+      random,
     });
-    inFlight.set(key, settled);
-    void settled.finally(() => inFlight.delete(key));
-    return settled;
+    inFlight.set(key, call);
+    // Registered before any scrape's own reaction, so memory is up to date when they read it.
+    void call.settled.then(({ result, answered }) => {
+      if (inFlight.get(key) === call) inFlight.delete(key);
+      if (answered) logChange(deps.logger, order, result, remember(memoryOf(key), result, clock.now()));
+    });
+    return call;
   };
 
-  const answerFor = async (
-    target: ScrapeTarget,
-    order: Order,
-    deadlineMs: number,
-    signal: AbortSignal,
-  ): Promise<OrderAnswer> => {
-    const key = orderKey(order);
-    const memory = memoryOf(key);
-    const cached = memory.lastDegree;
-    if (
-      cached !== undefined &&
-      memory.lastErrorCode === undefined &&
-      FINAL_STATUSES.has(cached.status) &&
-      memory.lastSuccessMs !== undefined &&
-      now() - memory.lastSuccessMs < target.settings.terminalRecheckMs
-    ) {
-      deps.recorder.answerReused('terminal_cache');
-      return { kind: 'cached', degree: cached };
+  const outcome = (order: Order, key: string, answer: OrderAnswer): OrderOutcome => ({
+    order,
+    answer,
+    lastSuccessMs: memories.get(key)?.lastSuccessMs,
+  });
+
+  /** For an order whose call did not finish in time: its recent answer, or why there is none. */
+  const unrefreshed = (target: ScrapeTarget, p: Pending): OrderAnswer => {
+    const degree = staleDegree(memories.get(p.key), target.settings, clock.now());
+    if (degree !== undefined) {
+      deps.recorder.answerReused('stale');
+      return { kind: 'cached', degree };
     }
-    const shared = inFlight.get(key);
-    if (shared !== undefined) deps.recorder.answerReused('in_flight');
-    const call = shared ?? callDms(target, order, key, deadlineMs, signal);
-    const result = await raceAbort(call, signal, (): DmsResult => err(DEADLINE_ERROR));
-    return result.ok ? { kind: 'fresh', degree: result.value } : { kind: 'failed', error: result.error };
+    return { kind: 'failed', error: p.call.phase === 'rate_limit' ? RATE_LIMIT_ERROR : DEADLINE_ERROR };
   };
 
   return {
     async collect(target, timeoutMs) {
-      const startedMs = now();
+      newestTarget = target;
+      const startedMs = clock.now();
       const deadlineMs = startedMs + timeoutMs;
-      const controller = new AbortController();
-      // Every pending order listens on this one signal (up to three listeners each): not a leak.
-      setMaxListeners(0, controller.signal);
-      const cancelTimer = clock.after(timeoutMs, () => controller.abort());
-      try {
-        const answers = await Promise.all(
-          target.orders.map((order) => answerFor(target, order, deadlineMs, controller.signal)),
-        );
-        forgetRemovedOrders(memories, target.orders);
-        const outcomes = target.orders.map((order, i): OrderOutcome => ({
-          order,
-          answer: answers[i] ?? { kind: 'failed', error: DEADLINE_ERROR },
-          lastSuccessMs: memories.get(orderKey(order))?.lastSuccessMs,
-        }));
-        return { outcomes, durationMs: now() - startedMs, timeoutMs };
-      } finally {
-        cancelTimer();
+      const outcomes = new Array<OrderOutcome>(target.orders.length);
+      const needed: Array<{ index: number; order: Order; key: string; lastAttemptMs: number }> = [];
+      target.orders.forEach((order, index) => {
+        const key = orderKey(order);
+        const memory = memories.get(key);
+        const reason = reusable(memory, target.settings, startedMs);
+        if (reason === undefined || memory === undefined) {
+          needed.push({ index, order, key, lastAttemptMs: memory?.lastAttemptMs ?? -Infinity });
+          return;
+        }
+        deps.recorder.answerReused(reason);
+        const answer: OrderAnswer =
+          memory.lastError === undefined && memory.lastDegree !== undefined
+            ? { kind: 'cached', degree: memory.lastDegree }
+            : { kind: 'failed', error: memory.lastError ?? DEADLINE_ERROR };
+        outcomes[index] = outcome(order, key, answer);
+      });
+      // Oldest answers first: when the deadline or the rate limit cuts a scrape short, the orders
+      // left out are the ones asked most recently, so every order is refreshed within a few scrapes.
+      needed.sort((a, b) => a.lastAttemptMs - b.lastAttemptMs);
+      const pending: Pending[] = needed.map((n) => {
+        const call = callFor(target, n.order, n.key);
+        call.join(deadlineMs);
+        return { ...n, call, done: false };
+      });
+      await settleOrTimeOut(pending, timeoutMs, (p, result) => {
+        outcomes[p.index] = outcome(p.order, p.key, answerOf(result));
+      });
+      for (const p of pending) {
+        if (!p.done) outcomes[p.index] = outcome(p.order, p.key, unrefreshed(target, p));
+        p.call.leave();
       }
+      if (target === newestTarget) forgetRemovedOrders(memories, target.orders);
+      return { outcomes, durationMs: clock.now() - startedMs, timeoutMs };
     },
     lastKnown(orders) {
       return orders.map((order) => ({ order, memory: memories.get(orderKey(order)) ?? emptyMemory() }));
     },
   };
+
+  /** Waits for every pending call, or for the deadline: one timer per scrape, not one per order. */
+  function settleOrTimeOut(
+    pending: Pending[],
+    timeoutMs: number,
+    onResult: (p: Pending, result: DmsResult) => void,
+  ): Promise<void> {
+    let left = pending.length;
+    if (left === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      let finished = false;
+      const cancel = clock.after(timeoutMs, () => {
+        finished = true;
+        resolve();
+      });
+      for (const p of pending) {
+        void p.call.settled.then(({ result }) => {
+          if (finished) return;
+          p.done = true;
+          onResult(p, result);
+          left -= 1;
+          if (left > 0) return;
+          finished = true;
+          cancel();
+          resolve();
+        });
+      }
+    });
+  }
+}
+
+function answerOf(result: DmsResult): OrderAnswer {
+  return result.ok ? { kind: 'fresh', degree: result.value } : { kind: 'failed', error: result.error };
 }
 
 /** Memory is bounded by the configuration: an order removed from it is forgotten. */
 function forgetRemovedOrders(memories: Map<string, OrderMemory>, orders: readonly Order[]): void {
+  if (memories.size <= orders.length && orders.length > 0) {
+    const keep = new Set(orders.map(orderKey));
+    if ([...memories.keys()].every((key) => keep.has(key))) return;
+  }
   const keep = new Set(orders.map(orderKey));
   for (const key of memories.keys()) if (!keep.has(key)) memories.delete(key);
 }
 
-function logTransition(
-  logger: Logger,
-  order: Order,
-  result: DmsResult,
-  change: ReturnType<typeof remember>,
-): void {
+function logChange(logger: Logger, order: Order, result: DmsResult, change: Change): void {
   const fields = { order_id: order.id, profile: order.profile };
   if (change === 'failing' && !result.ok) {
     const { code, message, requestId } = result.error;
-    logger.warn(
-      { ...fields, code, request_id: requestId, err_message: message },
-      'cannot read order from DMS',
-    );
+    logger.warn({ ...fields, code, request_id: requestId, err_message: message }, 'cannot read order from DMS');
   } else if (change === 'recovered') {
     logger.info(fields, 'order readable again');
   } else if (change === 'unknown_status' && result.ok) {

@@ -1,18 +1,21 @@
-import type { Order } from '../config/schema.js';
-import type { DmsResult, JobDegree } from '../dms/types.js';
+import type { Order, ScrapeSettings } from '../config/schema.js';
+import { FINAL_STATUSES, type DmsError, type DmsResult, type JobDegree } from '../dms/types.js';
+import type { ReuseReason } from './types.js';
 
 /** What the exporter remembers about one order between scrapes. */
 export interface OrderMemory {
+  /** When the last call for the order finished, whatever its result. */
+  lastAttemptMs: number | undefined;
   lastSuccessMs: number | undefined;
   lastDegree: JobDegree | undefined;
-  /** Code of the last failure; undefined after a success. Used to log only transitions. */
-  lastErrorCode: string | undefined;
+  /** The last call's error; undefined after a success. Also used to log only transitions. */
+  lastError: DmsError | undefined;
   warnedUnknownStatus: boolean;
 }
 
 /**
- * The identity of "the same DMS question": two configured entries with the same profile, order and
- * tenant share calls and memory.
+ * The identity of "the same DMS question": two entries with the same profile, order and tenant
+ * share calls and memory.
  */
 export function orderKey(order: Order): string {
   return `${order.profile}\u0000${order.id}\u0000${order.tid ?? ''}`;
@@ -20,28 +23,58 @@ export function orderKey(order: Order): string {
 
 export function emptyMemory(): OrderMemory {
   return {
+    lastAttemptMs: undefined,
     lastSuccessMs: undefined,
     lastDegree: undefined,
-    lastErrorCode: undefined,
+    lastError: undefined,
     warnedUnknownStatus: false,
   };
 }
 
+/**
+ * Whether this scrape can answer from memory without asking DMS: a final-state job within
+ * `terminal_recheck`, or any answer younger than `min_interval` (so a scrape storm, or several
+ * Prometheus servers, cost one call per order per interval).
+ */
+export function reusable(memory: OrderMemory | undefined, settings: ScrapeSettings, nowMs: number): ReuseReason | undefined {
+  if (memory?.lastAttemptMs === undefined) return undefined;
+  const degree = memory.lastDegree;
+  if (
+    memory.lastError === undefined &&
+    degree !== undefined &&
+    FINAL_STATUSES.has(degree.status) &&
+    memory.lastSuccessMs !== undefined &&
+    nowMs - memory.lastSuccessMs < settings.terminalRecheckMs
+  ) {
+    return 'terminal_cache';
+  }
+  return nowMs - memory.lastAttemptMs < settings.minIntervalMs ? 'fresh' : undefined;
+}
+
+/**
+ * An answer for an order that could not be refreshed in time (deadline or rate limit): its last
+ * answer while younger than `max_age`, if that answer was a success; otherwise nothing.
+ */
+export function staleDegree(memory: OrderMemory | undefined, settings: ScrapeSettings, nowMs: number): JobDegree | undefined {
+  if (memory?.lastDegree === undefined || memory.lastError !== undefined) return undefined;
+  const age = nowMs - (memory.lastSuccessMs ?? -Infinity);
+  return age < settings.maxAgeMs ? memory.lastDegree : undefined;
+}
+
+export type Change = 'recovered' | 'failing' | 'unknown_status' | undefined;
+
 /** Folds one DMS result into memory; returns what is worth logging about the change. */
-export function remember(
-  memory: OrderMemory,
-  result: DmsResult,
-  nowMs: number,
-): 'recovered' | 'failing' | 'unknown_status' | undefined {
+export function remember(memory: OrderMemory, result: DmsResult, nowMs: number): Change {
+  memory.lastAttemptMs = nowMs;
   if (!result.ok) {
-    const changed = memory.lastErrorCode !== result.error.code;
-    memory.lastErrorCode = result.error.code;
+    const changed = memory.lastError?.code !== result.error.code;
+    memory.lastError = result.error;
     return changed ? 'failing' : undefined;
   }
-  const wasFailing = memory.lastErrorCode !== undefined;
+  const wasFailing = memory.lastError !== undefined;
   memory.lastSuccessMs = nowMs;
   memory.lastDegree = result.value;
-  memory.lastErrorCode = undefined;
+  memory.lastError = undefined;
   if (result.value.status === 'UNKNOWN' && !memory.warnedUnknownStatus) {
     memory.warnedUnknownStatus = true;
     return 'unknown_status';

@@ -1,11 +1,24 @@
 import type { Order } from '../config/schema.js';
 import type { DmsError, JobDegree } from '../dms/types.js';
 
+/** Why an order was answered without a DMS call of its own. */
+export type ReuseReason =
+  /** Shared with a call a concurrent scrape already made. */
+  | 'in_flight'
+  /** A final-state job, within `scrape.terminal_recheck`. */
+  | 'terminal_cache'
+  /** Asked less than `scrape.min_interval` ago. */
+  | 'fresh'
+  /** Not refreshed in time (deadline or rate limit); its last answer is younger than `scrape.max_age`. */
+  | 'stale';
+
+export const REUSE_REASONS: readonly ReuseReason[] = ['in_flight', 'terminal_cache', 'fresh', 'stale'];
+
 /** How this scrape got its answer for one order. */
 export type OrderAnswer =
   /** DMS answered during this scrape (possibly a call shared with a concurrent scrape). */
   | { readonly kind: 'fresh'; readonly degree: JobDegree }
-  /** A final-state answer kept in memory, younger than `terminal_recheck`. */
+  /** An answer kept in memory (see ReuseReason). */
   | { readonly kind: 'cached'; readonly degree: JobDegree }
   | { readonly kind: 'failed'; readonly error: DmsError };
 
@@ -25,5 +38,7 @@ export interface ScrapeResult {
 /** Where the collector reports its DMS traffic; implemented by the long-lived self metrics. */
 export interface ApiRecorder {
   requestFinished(action: string, durationSeconds: number, errorCode: string | undefined): void;
-  answerReused(reason: 'in_flight' | 'terminal_cache'): void;
+  answerReused(reason: ReuseReason): void;
+  retried(action: string, errorCode: string): void;
+  rateLimitWaited(profile: string, seconds: number): void;
 }

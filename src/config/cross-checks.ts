@@ -76,7 +76,7 @@ function orderProblems(orders: unknown, profileNames: readonly string[]): Proble
       problems.push({ path: ['orders', index, 'id'], message });
     }
     const written = orderShape.profile.safeParse(order.profile);
-    const profile = written.success ? (written.data ?? DEFAULT_PROFILE_NAME) : undefined;
+    const profile = written.success ? written.data : undefined;
     if (profile === undefined || profileNames.includes(profile)) return;
     const implicit = order.profile === undefined ? ' (the default when profile is not set)' : '';
     const defined = profileNames.length === 0 ? 'none' : profileNames.join(', ');

@@ -24,15 +24,14 @@ const endpoint = text(253)
   .refine((value) => ENDPOINT.test(value) && validPort(ENDPOINT.exec(value)?.[1]), {
     error: (i) => `must be host[:port], without http:// or a path; got "${String(i.input)}"`,
   })
-  .describe('DMS Enterprise API host, `host[:port]` only, without `http://` or a path.');
+  .describe(
+    'DMS Enterprise API host, `host[:port]` only, without `http://` or a path. Regional endpoints look like `dms-enterprise.cn-hangzhou.aliyuncs.com`.',
+  );
 
 function validPort(port: string | undefined): boolean {
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
 
-const secretFile = text(MAX_PATH_LENGTH).describe(
-  'Path of a file holding the value, relative to the config file; re-read when it changes.',
-);
 
 export const profileShape = {
   endpoint: endpoint.prefault(DEFAULT_ENDPOINT),
@@ -53,11 +52,15 @@ export const profileShape = {
   access_key_secret: text(1024, { secret: true })
     .optional()
     .describe('AccessKey secret, literally or as `${VAR}`.'),
-  access_key_secret_file: secretFile.optional(),
+  access_key_secret_file: text(MAX_PATH_LENGTH)
+    .optional()
+    .describe('File holding the AccessKey secret (see [Credentials](#credentials)).'),
   security_token: text(16 * 1024, { secret: true })
     .optional()
-    .describe('STS security token.'),
-  security_token_file: secretFile.optional(),
+    .describe('STS security token, for temporary credentials.'),
+  security_token_file: text(MAX_PATH_LENGTH)
+    .optional()
+    .describe('File holding the STS security token (see [Credentials](#credentials)).'),
 };
 
 const profileSchema = mapping(profileShape).transform((p) => ({
@@ -94,16 +97,22 @@ function secretSource(literal: string | undefined, path: string | undefined): Se
 export const scrapeShape = {
   timeout: duration({ above: 0, max: HOUR_MS })
     .prefault('10s')
-    .describe("Cap for one scrape's whole DMS fan-out; Prometheus' scrape timeout header lowers it."),
+    .describe(
+      "Cap for one scrape's whole DMS fan-out. Prometheus' `X-Prometheus-Scrape-Timeout-Seconds` header, minus `timeout_offset`, lowers it.",
+    ),
   timeout_offset: duration({ max: HOUR_MS })
     .prefault('500ms')
-    .describe("Taken off Prometheus' X-Prometheus-Scrape-Timeout-Seconds to leave time to render and send."),
+    .describe(
+      "Subtracted from the header's value, to leave time to render and send the answer. Less than `timeout`.",
+    ),
   concurrency: integer(1, MAX_CONCURRENCY)
     .default(8)
     .describe('DMS calls in flight at once, across all concurrent scrapes.'),
   terminal_recheck: duration({ max: LONGEST_TIMER_MS })
     .prefault('10m')
-    .describe('A job in a final state is served from memory for this long before DMS is asked again.'),
+    .describe(
+      'How long a job in a final state is served from memory before DMS is asked again; `0s` asks every time.',
+    ),
 };
 
 const scrapeSchema = mapping(scrapeShape).transform((s) => ({
@@ -114,10 +123,12 @@ const scrapeSchema = mapping(scrapeShape).transform((s) => ({
 }));
 
 export const orderShape = {
-  id: integer(1).describe('The DMS ticket (order) id.'),
-  name: text(MAX_NAME_LENGTH).optional().describe('Display name, exported as a label.'),
-  profile: text(64).optional().describe(`Profile to call DMS with (default "${DEFAULT_PROFILE_NAME}").`),
-  tid: integer(1).optional().describe("Tenant id, overriding the profile's."),
+  id: integer(1).describe('The DMS data tracking ticket (order) id. Unique in the list.'),
+  name: text(MAX_NAME_LENGTH).default('').describe('Display name, the `name` label of `order_info`.'),
+  profile: text(64)
+    .default(DEFAULT_PROFILE_NAME)
+    .describe('Which profile calls DMS for this order. Must name a defined profile.'),
+  tid: integer(1).optional().describe("Tenant id for this order, overriding the profile's `tid`."),
 };
 
 const orderSchema = mapping(orderShape);
@@ -156,8 +167,7 @@ export const configSchema = mapping(
   const written = root.profiles ?? { [DEFAULT_PROFILE_NAME]: profileSchema.parse({}) };
   const profiles = new Map(Object.entries(written).map(([name, p]) => [name, { name, ...p }]));
   const orders = root.orders.map((o) => {
-    const profile = o.profile ?? DEFAULT_PROFILE_NAME;
-    return { id: o.id, name: o.name ?? '', profile, tid: o.tid ?? profiles.get(profile)?.tid };
+    return { id: o.id, name: o.name, profile: o.profile, tid: o.tid ?? profiles.get(o.profile)?.tid };
   });
   return { profiles: profiles, scrape: root.scrape, orders };
 });

@@ -20,7 +20,7 @@ const ALIBABA_CODE = /^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)*$/;
 
 /**
  * Maps whatever `@alicloud/openapi-client` threw to a bounded error code. The SDK's error classes
- * are internal, so this reads properties (shapes measured in shared/dms-api.md §5), never `instanceof`.
+ * are internal, so this reads properties (shapes measured in docs/dms-api.md §5), never `instanceof`.
  * `message` is returned raw; the caller redacts it.
  */
 export function classifySdkError(thrown: unknown): Omit<DmsError, 'message'> & { rawMessage: string } {

@@ -16,7 +16,7 @@ const scalarAsText = (value: unknown): unknown =>
 /** Non-empty text of at most `maxLength` characters. A secret's message names its kind, never the value. */
 export function text(maxLength: number, options: { readonly secret?: boolean } = {}) {
   const got = options.secret === true ? '{kind}' : '{value}';
-  return z.preprocess(
+  const schema = z.preprocess(
     scalarAsText,
     z
       .string({ error: (i) => orRequired(i.input, `must be a string, got ${got}`) })
@@ -26,6 +26,8 @@ export function text(maxLength: number, options: { readonly secret?: boolean } =
           `must be at most ${maxLength} characters long, got ${typeof i.input === 'string' ? i.input.length : '?'}`,
       }),
   );
+  // For the generated docs: a secret is never shown, in messages or anywhere else.
+  return options.secret === true ? schema.meta({ 'x-secret': true }) : schema;
 }
 
 /** A YAML integer in [min, max]; a quoted number is a string, as YAML means it, and is refused. */
@@ -76,7 +78,17 @@ export function duration(range: DurationRange) {
       if (problem === undefined && ms !== undefined) return ms;
       ctx.addIssue({ code: 'custom', message: problem ?? invalid(written) });
       return z.NEVER;
-    });
+    })
+    .meta({ 'x-duration-range': describeRange(range) });
+}
+
+/** `more than 0s, at most 1h`: for the generated docs (JSON Schema cannot say it of a string). */
+function describeRange(range: DurationRange): string {
+  const low =
+    range.above !== undefined
+      ? `more than ${formatDuration(range.above)}`
+      : `at least ${formatDuration(range.min ?? 0)}`;
+  return `${low}, at most ${formatDuration(range.max)}`;
 }
 
 function outOfRange(ms: number, range: DurationRange): string | undefined {
@@ -103,5 +115,5 @@ export function list<T extends z.ZodType>(item: T) {
   return z.array(item, { error: (i) => orRequired(i.input, 'must be a list, got {value}') });
 }
 
-/** The longest a Node.js timer can wait (2^31 - 1 ms, a little under 25 days), as a whole number of days. */
-export const LONGEST_TIMER_MS = 24 * 24 * 60 * 60 * 1000;
+/** Three weeks: below the longest a Node.js timer can wait (2^31 - 1 ms, just under 25 days). */
+export const LONGEST_TIMER_MS = 21 * 24 * 60 * 60 * 1000;

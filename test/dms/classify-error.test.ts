@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifySdkError } from '../../src/dms/classify-error.js';
 import { redactMessage } from '../../src/dms/redact.js';
 
-/** Error shapes as @alicloud/openapi-client 0.4.15 throws them (shared/dms-api.md §5). */
+/** Error shapes as @alicloud/openapi-client 0.4.15 throws them (docs/dms-api.md §5). */
 function sdkError(props: Record<string, unknown>, message = 'boom'): Error {
   return Object.assign(new Error(message), props);
 }

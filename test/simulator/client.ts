@@ -1,7 +1,7 @@
 import OpenApiModule, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 
-// The real Alibaba Cloud client (dms-api.md §2), so the simulator is tested against what production
+// The real Alibaba Cloud client (docs/dms-api.md §2), so the simulator is tested against what production
 // sends. The package is CommonJS: under Node's ESM loader the class sits on `.default`, under vitest's
 // interop it may be the default import itself.
 type OpenApiClass = typeof OpenApiModule.default;

@@ -1,0 +1,152 @@
+import type { Clock } from '../util/clock.js';
+
+/**
+ * A place in a FIFO queue. `granted` resolves true when the place comes up, false when it was
+ * withdrawn first. Withdrawing is O(1): the entry is marked and skipped later, so giving up on
+ * thousands of queued calls at a deadline costs no listener and no search.
+ */
+export interface Ticket {
+  readonly granted: Promise<boolean>;
+  withdraw(): void;
+}
+
+interface Entry {
+  resolve: (granted: boolean) => void;
+  live: boolean;
+}
+
+/** A FIFO of entries with O(1) push, pop and withdrawal. */
+class Queue {
+  #entries: Entry[] = [];
+  #head = 0;
+  #live = 0;
+
+  get size(): number {
+    return this.#live;
+  }
+
+  push(): Ticket {
+    let entry!: Entry;
+    const granted = new Promise<boolean>((resolve) => (entry = { resolve, live: true }));
+    this.#entries.push(entry);
+    this.#live += 1;
+    return {
+      granted,
+      withdraw: () => {
+        if (!entry.live) return;
+        entry.live = false;
+        this.#live -= 1;
+        entry.resolve(false);
+      },
+    };
+  }
+
+  /** Grants the oldest live entry; false when there is none. */
+  grantNext(): boolean {
+    while (this.#head < this.#entries.length) {
+      const entry = this.#entries[this.#head];
+      this.#head += 1;
+      if (entry?.live !== true) continue;
+      entry.live = false;
+      this.#live -= 1;
+      this.#compact();
+      entry.resolve(true);
+      return true;
+    }
+    this.#compact();
+    return false;
+  }
+
+  #compact(): void {
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+/** At most `max` holders at once, process-wide: bounds DMS calls in flight across every scrape. */
+export interface Semaphore {
+  acquire(): Ticket;
+  /** Called once by each holder whose ticket was granted. */
+  release(): void;
+  readonly active: number;
+  readonly queued: number;
+}
+
+export function createSemaphore(max: number): Semaphore {
+  const queue = new Queue();
+  let active = 0;
+  return {
+    acquire() {
+      const ticket = queue.push();
+      if (active < max && queue.grantNext()) active += 1;
+      return ticket;
+    },
+    release() {
+      active -= 1;
+      if (queue.grantNext()) active += 1;
+    },
+    get active() {
+      return active;
+    },
+    get queued() {
+      return queue.size;
+    },
+  };
+}
+
+export interface RateLimit {
+  readonly requestsPerSecond: number;
+  readonly burst: number;
+}
+
+/**
+ * A token bucket: `burst` calls at once, then `requestsPerSecond` on average. Tokens are handed out
+ * in arrival order by one timer, however many callers wait.
+ */
+export interface TokenBucket {
+  take(): Ticket;
+  readonly waiting: number;
+  readonly limit: RateLimit;
+}
+
+export function createTokenBucket(limit: RateLimit, clock: Clock): TokenBucket {
+  const queue = new Queue();
+  let tokens = limit.burst;
+  let updatedMs = clock.now();
+  let timerArmed = false;
+
+  const refill = (): void => {
+    const now = clock.now();
+    tokens = Math.min(limit.burst, tokens + ((now - updatedMs) / 1000) * limit.requestsPerSecond);
+    updatedMs = now;
+  };
+
+  const grant = (): void => {
+    refill();
+    while (tokens >= 1 && queue.size > 0) {
+      if (queue.grantNext()) tokens -= 1;
+    }
+    if (queue.size > 0 && !timerArmed) {
+      timerArmed = true;
+      const waitMs = Math.ceil(((1 - tokens) / limit.requestsPerSecond) * 1000);
+      clock.after(Math.max(1, waitMs), () => {
+        timerArmed = false;
+        grant();
+      });
+    }
+  };
+
+  return {
+    take() {
+      const ticket = queue.push();
+      grant();
+      return ticket;
+    },
+    get waiting() {
+      return queue.size;
+    },
+    limit,
+  };
+}
