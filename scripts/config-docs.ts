@@ -4,7 +4,7 @@
  * src/config/schema.ts. test/config/schema-docs.test.ts fails when either is stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
 import { DURATION_PATTERN } from '../src/util/duration.js';
@@ -43,7 +43,8 @@ function table(section: JsonSchema): string {
   const rows = Object.entries(section.properties ?? {}).map(([key, field]) => {
     const type = typeOf(field) + (required.has(key) ? ', required' : '');
     const fallback = defaultOf(field.default);
-    return `| \`${key}\` | ${type} | ${fallback} | ${String(field.description ?? '')} |`;
+    const meaning = typeof field.description === 'string' ? field.description : '';
+    return `| \`${key}\` | ${type} | ${fallback} | ${meaning} |`;
   });
   return ['| key | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
@@ -57,7 +58,7 @@ function typeOf(field: JsonSchema): string {
   if (Array.isArray(field.enum)) return field.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (field.pattern === DURATION_PATTERN.source) return `duration, ${String(field['x-duration-range'])}`;
   if (field.type === 'integer') {
-    const [min, max] = [field.minimum, field.maximum];
+    const [min, max] = [Number(field.minimum), Number(field.maximum)];
     return max === Number.MAX_SAFE_INTEGER && min === 1 ? 'positive integer' : `integer ${min}..${max}`;
   }
   if (field.type === 'string') {
@@ -69,20 +70,21 @@ function typeOf(field: JsonSchema): string {
   return String(field.type);
 }
 
-const MARKER = /(<!-- generated: (\w+) -->\n)[\s\S]*?(\n<!-- end generated -->)/g;
+const MARKER = /(<!-- generated: (\w+) -->)[\s\S]*?(<!-- end generated -->)/g;
 
 /** CONFIGURATION.md with every generated table replaced, formatted as prettier would. */
 export async function renderConfigurationMd(current: string, schema: JsonSchema): Promise<string> {
   const tables = configTables(schema);
   const replaced = current.replace(MARKER, (whole, open: string, name: string, close: string) => {
     const body = tables[name];
-    return body === undefined ? whole : `${open}\n${body}\n${close}`;
+    return body === undefined ? whole : `${open}\n\n${body}\n\n${close}`;
   });
-  return format(replaced, { parser: 'markdown', filepath: 'CONFIGURATION.md' });
+  return format(replaced, { ...(await resolveConfig('CONFIGURATION.md')), filepath: 'CONFIGURATION.md' });
 }
 
 export async function renderSchemaFile(schema: JsonSchema): Promise<string> {
-  return format(JSON.stringify(schema), { parser: 'json', filepath: 'config.schema.json' });
+  const options = await resolveConfig('config.schema.json');
+  return format(JSON.stringify(schema), { ...options, filepath: 'config.schema.json' });
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {

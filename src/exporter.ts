@@ -39,6 +39,7 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
     makeClient: options.makeClient ?? ((profile) => createAlibabaDmsClient(profile, { userAgent })),
     onLoaded: (success) => self.configLoaded(success, clock.now()),
     logger,
+    clock,
   });
   if (!store.ok) return store;
   const collector = createCollector({ recorder: self.recorder, logger, clock });

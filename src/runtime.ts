@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { ScrapeTarget } from './collector/collector.js';
-import { createLimiter } from './collector/limiter.js';
+import { createSemaphore, createTokenBucket, type RateLimit, type TokenBucket } from './collector/gates.js';
 import type { Config, Profile } from './config/schema.js';
 import type { DmsClient } from './dms/types.js';
+import type { Clock } from './util/clock.js';
 import { err, ok, type Result } from './util/result.js';
 
 export type ClientFactory = (profile: Profile) => DmsClient;
@@ -28,6 +29,7 @@ export interface RuntimeStoreDeps {
   /** Told about every load, first one included: feeds config_last_reload_successful. */
   readonly onLoaded: (success: boolean) => void;
   readonly logger: Logger;
+  readonly clock: Clock;
 }
 
 /** Loads the first configuration; without a valid one there is no store (the exporter does not start). */
@@ -36,7 +38,9 @@ export async function openRuntimeStore(
 ): Promise<Result<RuntimeStore, readonly string[]>> {
   const first = await deps.source();
   if (!first.ok) return first;
-  let runtime = buildRuntime(first.value, deps.makeClient);
+  // Rate limits outlive reloads: a reload must not hand out a fresh burst.
+  const buckets = new BucketShelf(deps.clock);
+  let runtime = buildRuntime(first.value, deps.makeClient, buckets);
   deps.onLoaded(true);
   let reloading: Promise<Result<undefined, readonly string[]>> | undefined;
 
@@ -50,7 +54,7 @@ export async function openRuntimeStore(
     try {
       const loaded = await deps.source();
       if (!loaded.ok) return failed(loaded.error);
-      runtime = buildRuntime(loaded.value, deps.makeClient);
+      runtime = buildRuntime(loaded.value, deps.makeClient, buckets);
     } catch (error) {
       // Only a bug of ours lands here; a reload (from SIGHUP, with nobody awaiting it) must not crash.
       return failed([
@@ -72,21 +76,49 @@ export async function openRuntimeStore(
   });
 }
 
-function buildRuntime(config: Config, makeClient: ClientFactory): Runtime {
+function buildRuntime(config: Config, makeClient: ClientFactory, buckets: BucketShelf): Runtime {
   const clients = new Map<string, DmsClient>();
   for (const [name, profile] of config.profiles) clients.set(name, makeClient(profile));
+  buckets.keepOnly(config.profiles);
   return {
     config,
     target: {
       orders: config.orders,
       settings: config.scrape,
-      limiter: createLimiter(config.scrape.concurrency),
+      slots: createSemaphore(config.scrape.concurrency),
       clientFor(profile) {
         const client = clients.get(profile);
         // Config validation guarantees every order's profile exists; reaching this is our bug.
         if (client === undefined) throw new Error(`no DMS client for profile "${profile}"`);
         return client;
       },
+      bucketFor: (profile) => buckets.get(profile),
     },
   };
+}
+
+/** One token bucket per profile with a rate limit, kept across reloads while its limit is unchanged. */
+class BucketShelf {
+  readonly #buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly clock: Clock) {}
+
+  get(profile: string): TokenBucket | undefined {
+    return this.#buckets.get(profile);
+  }
+
+  keepOnly(profiles: ReadonlyMap<string, Profile>): void {
+    for (const name of this.#buckets.keys()) if (!profiles.has(name)) this.#buckets.delete(name);
+    for (const [name, profile] of profiles) {
+      const limit: RateLimit | undefined = profile.rateLimit;
+      const current = this.#buckets.get(name);
+      if (limit === undefined) this.#buckets.delete(name);
+      else if (current === undefined || !sameLimit(current.limit, limit))
+        this.#buckets.set(name, createTokenBucket(limit, this.clock));
+    }
+  }
+}
+
+function sameLimit(a: RateLimit, b: RateLimit): boolean {
+  return a.requestsPerSecond === b.requestsPerSecond && a.burst === b.burst;
 }

@@ -96,6 +96,7 @@ describe('exporter and simulator as two processes (a wrong secret for one profil
   default: { endpoint: '${endpoint}', protocol: http, access_key_id: LTAIprocKeyId01, access_key_secret: proc-secret-7Yt }
   legacy: { endpoint: '${endpoint}', protocol: http, signature_algorithm: HMAC-SHA1, access_key_id: LTAIprocKeyId01, access_key_secret: proc-secret-7Yt }
   broken: { endpoint: '${endpoint}', protocol: http, access_key_id: LTAIprocKeyId01, access_key_secret: '\${BROKEN_SECRET}' }
+scrape: { min_interval: 0s }
 orders:
   - { id: 11, name: listing }
   - { id: 12, name: done, profile: legacy }

@@ -22,9 +22,7 @@ function okMapping(ok: string, bad: string): dashboard.ValueMapping[] {
 
 /** Per order and over time: did the scrape get a valid DMS answer? */
 export function orderAnswered(): cog.Builder<dashboard.Panel> {
-  const expr = withOrderName(
-    `max by (job, instance, order_id) (${orderSelector(METRICS.up.name)})`,
-  );
+  const expr = withOrderName(`max by (job, instance, order_id) (${orderSelector(METRICS.up.name)})`);
   return new statetimeline.PanelBuilder()
     .title('DMS answer per order')
     .description(

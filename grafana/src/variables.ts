@@ -36,11 +36,7 @@ export function variables(): cog.Builder<dashboard.VariableModel>[] {
     datasourceVariable(),
     // build_info exists as soon as the exporter is scraped, even with no order configured.
     labelVariable('job', 'Job', `label_values(${METRICS.buildInfo.name}, job)`, SCRAPE_JOB),
-    labelVariable(
-      'instance',
-      'Exporter',
-      `label_values(${METRICS.buildInfo.name}{job=~"$job"}, instance)`,
-    ),
+    labelVariable('instance', 'Exporter', `label_values(${METRICS.buildInfo.name}{job=~"$job"}, instance)`),
     labelVariable(
       'order_id',
       'Order',

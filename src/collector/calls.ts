@@ -1,5 +1,11 @@
 import type { Order } from '../config/schema.js';
-import { ACTION_GET_JOB_DEGREE, DEADLINE_ERROR, type DmsClient, type DmsError, type DmsResult } from '../dms/types.js';
+import {
+  ACTION_GET_JOB_DEGREE,
+  DEADLINE_ERROR,
+  type DmsClient,
+  type DmsError,
+  type DmsResult,
+} from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
 import { err } from '../util/result.js';
 import type { Semaphore, Ticket, TokenBucket } from './gates.js';
@@ -30,6 +36,8 @@ export interface CallSettled {
 export interface SharedCall {
   readonly settled: Promise<CallSettled>;
   readonly phase: CallPhase;
+  /** Every waiter left before DMS answered: a new scrape must start its own call. */
+  readonly abandoned: boolean;
   join(deadlineMs: number): void;
   leave(): void;
 }
@@ -89,9 +97,13 @@ export function startCall(order: Order, deps: CallDeps): SharedCall {
     const startedMs = clock.now();
     try {
       const request = { orderId: order.id, tid: order.tid };
-      const result = await deps.client.getJobDegree(request, { signal: controller.signal, timeoutMs: deps.timeoutMs });
+      const result = await deps.client.getJobDegree(request, {
+        signal: controller.signal,
+        timeoutMs: deps.timeoutMs,
+      });
       const code = result.ok ? undefined : result.error.code;
-      if (!abandoned) deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (clock.now() - startedMs) / 1000, code);
+      if (!abandoned)
+        deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (clock.now() - startedMs) / 1000, code);
       return result;
     } finally {
       deps.slots.release();
@@ -114,7 +126,12 @@ export function startCall(order: Order, deps: CallDeps): SharedCall {
   const run = async (): Promise<CallSettled> => {
     const startedMs = clock.now();
     let result = await attempt();
-    if (!result.ok && !abandoned && isRetryable(result.error.code) && (await backoff(clock.now() - startedMs))) {
+    if (
+      !result.ok &&
+      !abandoned &&
+      isRetryable(result.error.code) &&
+      (await backoff(clock.now() - startedMs))
+    ) {
       deps.recorder.retried(ACTION_GET_JOB_DEGREE, result.error.code);
       result = await attempt();
     }
@@ -127,6 +144,9 @@ export function startCall(order: Order, deps: CallDeps): SharedCall {
     settled,
     get phase() {
       return phase;
+    },
+    get abandoned() {
+      return abandoned;
     },
     join(deadlineMs) {
       waiters += 1;

@@ -70,7 +70,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   /** The shared call for an order, started (oldest answers first: the caller sorts) if none runs. */
   const callFor = (target: ScrapeTarget, order: Order, key: string): SharedCall => {
     const running = inFlight.get(key);
-    if (running !== undefined) {
+    if (running !== undefined && !running.abandoned) {
       deps.recorder.answerReused('in_flight');
       return running;
     }
@@ -201,7 +201,10 @@ function logChange(logger: Logger, order: Order, result: DmsResult, change: Chan
   const fields = { order_id: order.id, profile: order.profile };
   if (change === 'failing' && !result.ok) {
     const { code, message, requestId } = result.error;
-    logger.warn({ ...fields, code, request_id: requestId, err_message: message }, 'cannot read order from DMS');
+    logger.warn(
+      { ...fields, code, request_id: requestId, err_message: message },
+      'cannot read order from DMS',
+    );
   } else if (change === 'recovered') {
     logger.info(fields, 'order readable again');
   } else if (change === 'unknown_status' && result.ok) {

@@ -36,7 +36,11 @@ export function emptyMemory(): OrderMemory {
  * `terminal_recheck`, or any answer younger than `min_interval` (so a scrape storm, or several
  * Prometheus servers, cost one call per order per interval).
  */
-export function reusable(memory: OrderMemory | undefined, settings: ScrapeSettings, nowMs: number): ReuseReason | undefined {
+export function reusable(
+  memory: OrderMemory | undefined,
+  settings: ScrapeSettings,
+  nowMs: number,
+): ReuseReason | undefined {
   if (memory?.lastAttemptMs === undefined) return undefined;
   const degree = memory.lastDegree;
   if (
@@ -55,7 +59,11 @@ export function reusable(memory: OrderMemory | undefined, settings: ScrapeSettin
  * An answer for an order that could not be refreshed in time (deadline or rate limit): its last
  * answer while younger than `max_age`, if that answer was a success; otherwise nothing.
  */
-export function staleDegree(memory: OrderMemory | undefined, settings: ScrapeSettings, nowMs: number): JobDegree | undefined {
+export function staleDegree(
+  memory: OrderMemory | undefined,
+  settings: ScrapeSettings,
+  nowMs: number,
+): JobDegree | undefined {
   if (memory?.lastDegree === undefined || memory.lastError !== undefined) return undefined;
   const age = nowMs - (memory.lastSuccessMs ?? -Infinity);
   return age < settings.maxAgeMs ? memory.lastDegree : undefined;

@@ -32,7 +32,6 @@ function validPort(port: string | undefined): boolean {
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
 
-
 export const profileShape = {
   endpoint: endpoint.prefault(DEFAULT_ENDPOINT),
   protocol: oneOf(['http', 'https'])
@@ -61,6 +60,22 @@ export const profileShape = {
   security_token_file: text(MAX_PATH_LENGTH)
     .optional()
     .describe('File holding the STS security token (see [Credentials](#credentials)).'),
+  rate_limit: mapping({
+    requests_per_second: z
+      .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number, got {value}') })
+      .gt(0, { error: 'must be more than 0, got {value}' })
+      .max(10_000, { error: 'must be at most 10000, got {value}' })
+      .describe('Average DMS calls per second for this profile.'),
+    burst: integer(1, 10_000)
+      .optional()
+      .describe(
+        'Calls allowed at once before the average applies (default: `requests_per_second`, rounded up).',
+      ),
+  })
+    .optional()
+    .describe(
+      'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](README.md#quota-protection)). Left out: no limit.',
+    ),
 };
 
 const profileSchema = mapping(profileShape).transform((p) => ({
@@ -69,6 +84,10 @@ const profileSchema = mapping(profileShape).transform((p) => ({
   tid: p.tid,
   signatureAlgorithm: p.signature_algorithm,
   credentials: credentialsOf(p),
+  rateLimit: p.rate_limit && {
+    requestsPerSecond: p.rate_limit.requests_per_second,
+    burst: p.rate_limit.burst ?? Math.ceil(p.rate_limit.requests_per_second),
+  },
 }));
 
 /** The pairing rules are checked by cross-checks.ts; an incomplete key pair never gets this far. */
@@ -108,6 +127,16 @@ export const scrapeShape = {
   concurrency: integer(1, MAX_CONCURRENCY)
     .default(8)
     .describe('DMS calls in flight at once, across all concurrent scrapes.'),
+  min_interval: duration({ max: HOUR_MS })
+    .prefault('15s')
+    .describe(
+      'An order asked less than this ago is answered from memory, so a scrape storm or several Prometheus servers cost at most one call per order per interval; `0s` asks every time.',
+    ),
+  max_age: duration({ max: LONGEST_TIMER_MS })
+    .prefault('5m')
+    .describe(
+      'When the deadline or the rate limit leaves an order unrefreshed, its last answer is served while younger than this; older, the order is `up 0` with code `timeout` or `rate_limited`.',
+    ),
   terminal_recheck: duration({ max: LONGEST_TIMER_MS })
     .prefault('10m')
     .describe(
@@ -120,6 +149,8 @@ const scrapeSchema = mapping(scrapeShape).transform((s) => ({
   timeoutOffsetMs: s.timeout_offset,
   concurrency: s.concurrency,
   terminalRecheckMs: s.terminal_recheck,
+  minIntervalMs: s.min_interval,
+  maxAgeMs: s.max_age,
 }));
 
 export const orderShape = {

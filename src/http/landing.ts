@@ -51,7 +51,7 @@ function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
   const status =
     degree !== undefined
       ? degree.status
-      : memory.lastErrorCode === undefined
+      : memory.lastError?.code === undefined
         ? 'not scraped yet'
         : 'no valid answer yet';
   const statusClass =
@@ -62,10 +62,11 @@ function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
         : FINAL_STATUSES.has(degree.status)
           ? 'ok'
           : 'run';
+  const failedCode = memory.lastError?.code;
   const error =
-    memory.lastErrorCode === undefined
+    failedCode === undefined
       ? ''
-      : `<br><span class="fail">last call failed: ${escapeHtml(memory.lastErrorCode)}</span>`;
+      : `<br><span class="fail">last call failed: ${escapeHtml(failedCode)}</span>`;
   const cells = [
     escapeHtml(String(order.id)),
     escapeHtml(order.name),

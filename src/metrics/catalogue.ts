@@ -51,7 +51,15 @@ export const METRICS = {
   },
   answersReused: {
     name: `${PREFIX}answers_reused_total`,
-    help: 'Order answers served without a DMS call of their own: in_flight (shared with a concurrent scrape), terminal_cache (a final-state job within scrape.terminal_recheck).',
+    help: 'Order answers served without a DMS call of their own: in_flight (shared with a concurrent scrape), terminal_cache (a final-state job within scrape.terminal_recheck), fresh (asked less than scrape.min_interval ago), stale (not refreshed in time, last answer younger than scrape.max_age).',
+  },
+  apiRetries: {
+    name: `${PREFIX}api_retries_total`,
+    help: 'DMS calls made again once, after a throttling, 5xx or network failure, by action and the code that caused the retry.',
+  },
+  rateLimitWait: {
+    name: `${PREFIX}rate_limit_wait_seconds`,
+    help: "Time DMS calls waited for their profile's client-side rate limit (profiles.<name>.rate_limit).",
   },
   buildInfo: {
     name: `${PREFIX}exporter_build_info`,

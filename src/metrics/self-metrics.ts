@@ -6,7 +6,7 @@ import {
   collectDefaultMetrics,
   type RegistryContentType,
 } from 'prom-client';
-import type { ApiRecorder } from '../collector/types.js';
+import { REUSE_REASONS, type ApiRecorder } from '../collector/types.js';
 import { ACTION_GET_JOB_DEGREE } from '../dms/types.js';
 import { METRICS } from './catalogue.js';
 import { OPENMETRICS_CONTENT_TYPE } from './render.js';
@@ -43,6 +43,12 @@ export function createSelfMetrics(build: BuildInfo): SelfMetrics {
       answerReused(reason) {
         for (const set of both) set.answerReused(reason);
       },
+      retried(action, code) {
+        for (const set of both) set.retried(action, code);
+      },
+      rateLimitWaited(profile, seconds) {
+        for (const set of both) set.rateLimitWaited(profile, seconds);
+      },
     },
     configLoaded(success, nowMs) {
       for (const set of both) set.configLoaded(success, nowMs);
@@ -66,6 +72,13 @@ function createSelfRegistry(build: BuildInfo): SelfRegistry {
     registers,
   });
   const reused = new Counter({ ...METRICS.answersReused, labelNames: ['reason'], registers });
+  const retries = new Counter({ ...METRICS.apiRetries, labelNames: ['action', 'code'], registers });
+  const rateLimitWait = new Histogram({
+    ...METRICS.rateLimitWait,
+    labelNames: ['profile'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
   const reloadOk = new Gauge({ ...METRICS.configReloadSuccessful, registers });
   const reloadTime = new Gauge({ ...METRICS.configReloadTimestamp, registers });
   new Gauge({
@@ -77,8 +90,7 @@ function createSelfRegistry(build: BuildInfo): SelfRegistry {
   // Zero-initialised so rate() and increase() work from the first scrape on.
   requests.inc({ action: ACTION_GET_JOB_DEGREE }, 0);
   duration.zero({ action: ACTION_GET_JOB_DEGREE });
-  reused.inc({ reason: 'in_flight' }, 0);
-  reused.inc({ reason: 'terminal_cache' }, 0);
+  for (const reason of REUSE_REASONS) reused.inc({ reason }, 0);
 
   return {
     registry,
@@ -89,6 +101,12 @@ function createSelfRegistry(build: BuildInfo): SelfRegistry {
     },
     answerReused(reason) {
       reused.inc({ reason });
+    },
+    retried(action, code) {
+      retries.inc({ action, code });
+    },
+    rateLimitWaited(profile, seconds) {
+      rateLimitWait.observe({ profile }, seconds);
     },
     configLoaded(success, nowMs) {
       reloadOk.set(success ? 1 : 0);

@@ -27,6 +27,7 @@ const IMPLICIT_DEFAULT: Profile = {
   tid: undefined,
   signatureAlgorithm: 'ACS3-HMAC-SHA256',
   credentials: { kind: 'default_chain' },
+  rateLimit: undefined,
 };
 
 describe('good config fixtures', () => {
@@ -38,6 +39,8 @@ describe('good config fixtures', () => {
       timeoutOffsetMs: 500,
       concurrency: 8,
       terminalRecheckMs: 600_000,
+      minIntervalMs: 15_000,
+      maxAgeMs: 300_000,
     });
     expect(config.orders).toEqual([]);
   });
@@ -60,6 +63,8 @@ describe('good config fixtures', () => {
         timeoutOffsetMs: 250,
         concurrency: 256,
         terminalRecheckMs: 0,
+        minIntervalMs: 15_000,
+        maxAgeMs: 300_000,
       });
     });
 

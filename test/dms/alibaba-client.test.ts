@@ -60,6 +60,7 @@ function profile(
     tid: undefined,
     signatureAlgorithm,
     credentials,
+    rateLimit: undefined,
   };
 }
 

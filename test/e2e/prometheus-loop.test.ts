@@ -57,6 +57,8 @@ beforeAll(async () => {
     `profiles:
   default: { endpoint: ${simulator.endpoint}, protocol: http, access_key_id: LTAIe2eKeyId0001, access_key_secret_file: secret }
   wrong: { endpoint: ${simulator.endpoint}, protocol: http, access_key_id: LTAIe2eKeyId0001, access_key_secret: wrong-secret }
+# Prometheus scrapes every second here: each scrape must ask DMS, as one a minute would.
+scrape: { min_interval: 0s }
 orders:
   - { id: 501, name: refunds-rollback }
   - { id: 502, name: audit-trail }

@@ -64,12 +64,19 @@ describe('GET /metrics against the simulator', () => {
         `aliyun_dms_datatrack_api_request_errors_total{action="GetDataTrackJobDegree",code="${code}"}`,
       );
     expect(errors('SignatureDoesNotMatch')).toBe(1);
-    expect(errors('Throttling.User')).toBe(1);
+    // A throttled call is made once more after a pause; a signature error never is.
+    expect(errors('Throttling.User')).toBe(2);
     expect(errors('malformed_response')).toBe(2);
     expect(errors('UnknownError')).toBe(1);
     expect(sampleValue(text, 'aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"}')).toBe(
-      12,
+      13,
     );
+    expect(
+      sampleValue(
+        text,
+        'aliyun_dms_datatrack_api_retries_total{action="GetDataTrackJobDegree",code="Throttling.User"}',
+      ),
+    ).toBe(1);
     await stack.scrape();
     const unknownStatus = stack.logs.filter((l) => l.job_status === 'PAUSED');
     expect(unknownStatus).toHaveLength(1); // logged once per order, not once per scrape
@@ -93,7 +100,7 @@ describe('GET /metrics against the simulator', () => {
     expect(text.endsWith('# EOF\n')).toBe(true);
     expect(text).toContain('aliyun_dms_datatrack_up{order_id="104"} 1');
     expect(text).toContain('# TYPE aliyun_dms_datatrack_api_requests counter');
-    expect(text).toContain('aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"} 12');
+    expect(text).toContain('aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"} 13');
     // prom-client renames counters in place for OpenMetrics; the text format must not notice.
     const after = await stack.scrape();
     expect(after.text).toContain('# TYPE aliyun_dms_datatrack_api_requests_total counter');
@@ -135,7 +142,7 @@ describe('GET /metrics against the simulator', () => {
       sampleValue(second.text, 'aliyun_dms_datatrack_answers_reused_total{reason="terminal_cache"}'),
     ).toBe(1);
 
-    stack.setConfigText(SIMPLE_CONFIG('  - id: 7\n', 'scrape: { terminal_recheck: 0s }\n'));
+    stack.setConfigText(SIMPLE_CONFIG('  - id: 7\n', 'scrape: { terminal_recheck: 0s, min_interval: 0s }\n'));
     expect(await stack.store.reload()).toEqual({ ok: true });
     await stack.scrape();
     expect(stack.simulator.callCount({ orderId: 7 })).toBe(2);

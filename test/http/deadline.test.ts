@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { scrapeTimeoutMs } from '../../src/http/deadline.js';
 
-const settings = { timeoutMs: 10_000, timeoutOffsetMs: 500, concurrency: 8, terminalRecheckMs: 600_000 };
+const settings = {
+  timeoutMs: 10_000,
+  timeoutOffsetMs: 500,
+  concurrency: 8,
+  terminalRecheckMs: 600_000,
+  minIntervalMs: 15_000,
+  maxAgeMs: 300_000,
+};
 
 describe('scrapeTimeoutMs', () => {
   it.each([

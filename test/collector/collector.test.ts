@@ -1,0 +1,357 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createCollector, type ScrapeTarget } from '../../src/collector/collector.js';
+import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/collector/gates.js';
+import type { ApiRecorder, OrderOutcome, ReuseReason } from '../../src/collector/types.js';
+import type { Order, ScrapeSettings } from '../../src/config/schema.js';
+import {
+  DEADLINE_ERROR,
+  type DmsClient,
+  type DmsResult,
+  type JobDegree,
+  type JobStatus,
+  type Ratio,
+} from '../../src/dms/types.js';
+import { err, ok } from '../../src/util/result.js';
+import { ManualClock } from '../support/clock.js';
+
+// The collector with a DMS client whose answers the test gives by hand, and a clock that moves only
+// when told: every case is exact, whatever the machine's load.
+
+interface PendingCall {
+  readonly orderId: number;
+  readonly signal: AbortSignal;
+  answer(result: DmsResult): void;
+}
+
+class HandDms implements DmsClient {
+  readonly calls: PendingCall[] = [];
+
+  getJobDegree(request: { orderId: number }, options: { signal: AbortSignal }): Promise<DmsResult> {
+    return new Promise((resolve) => {
+      const call = { orderId: request.orderId, signal: options.signal, answer: resolve };
+      // An aborted request is over: it leaves the list of open calls, as a cancelled HTTP request would.
+      options.signal.addEventListener(
+        'abort',
+        () => {
+          this.calls.splice(this.calls.indexOf(call), 1);
+          resolve(err(DEADLINE_ERROR));
+        },
+        { once: true },
+      );
+      this.calls.push(call);
+    });
+  }
+
+  /** Answers the oldest unanswered call for `orderId`. */
+  answer(orderId: number, result: DmsResult): void {
+    const index = this.calls.findIndex((c) => c.orderId === orderId);
+    const call = this.calls.splice(index, 1)[0];
+    if (call === undefined) throw new Error(`no call for order ${orderId}`);
+    call.answer(result);
+  }
+
+  open(): number[] {
+    return this.calls.map((c) => c.orderId);
+  }
+}
+
+class CountingRecorder implements ApiRecorder {
+  requests: Array<string | undefined> = [];
+  reused: ReuseReason[] = [];
+  retries: string[] = [];
+  waits: number[] = [];
+  requestFinished(_action: string, _seconds: number, code: string | undefined): void {
+    this.requests.push(code);
+  }
+  answerReused(reason: ReuseReason): void {
+    this.reused.push(reason);
+  }
+  retried(_action: string, code: string): void {
+    this.retries.push(code);
+  }
+  rateLimitWaited(_profile: string, seconds: number): void {
+    this.waits.push(seconds);
+  }
+}
+
+function degree(status: JobStatus, ratio = 0.5): JobDegree {
+  const r = ratio as Ratio;
+  return {
+    status,
+    rawStatus: status,
+    statusDesc: '',
+    listRatio: r,
+    downloadRatio: r,
+    filterRatio: r,
+    requestId: 'R',
+  };
+}
+
+const RUNNING = ok(degree('DOWNLOADING'));
+const FINISHED = ok(degree('FILTER_SUCCESS', 1));
+
+const SETTINGS: ScrapeSettings = {
+  timeoutMs: 10_000,
+  timeoutOffsetMs: 500,
+  concurrency: 8,
+  terminalRecheckMs: 600_000,
+  minIntervalMs: 0,
+  maxAgeMs: 0,
+};
+
+function orders(...ids: number[]): Order[] {
+  return ids.map((id) => ({ id, name: '', profile: 'default', tid: undefined }));
+}
+
+function setup(options: { settings?: Partial<ScrapeSettings>; rateLimit?: RateLimit; random?: number } = {}) {
+  const clock = new ManualClock();
+  const dms = new HandDms();
+  const recorder = new CountingRecorder();
+  const collector = createCollector({
+    recorder,
+    logger: pino({ level: 'silent' }),
+    clock,
+    random: () => options.random ?? 0.5,
+  });
+  const settings = { ...SETTINGS, ...options.settings };
+  const bucket = options.rateLimit && createTokenBucket(options.rateLimit, clock);
+  const target = (list: Order[]): ScrapeTarget => ({
+    orders: list,
+    settings,
+    slots: createSemaphore(settings.concurrency),
+    clientFor: () => dms,
+    bucketFor: () => bucket,
+  });
+  return { clock, dms, recorder, collector, target };
+}
+
+/** Lets promise reactions run (the collector's bookkeeping is all microtasks). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+function summary(outcomes: readonly OrderOutcome[]): Record<number, string> {
+  return Object.fromEntries(
+    outcomes.map((o) => [
+      o.order.id,
+      o.answer.kind === 'failed'
+        ? `failed:${o.answer.error.code}`
+        : `${o.answer.kind}:${o.answer.degree.status}`,
+    ]),
+  );
+}
+
+describe('collector', () => {
+  it('never has more than scrape.concurrency calls in flight, and starts the rest in order', async () => {
+    const { dms, collector, target } = setup({ settings: { concurrency: 2 } });
+    const scrape = collector.collect(target(orders(1, 2, 3, 4, 5)), 10_000);
+    await settle();
+    expect(dms.open()).toEqual([1, 2]);
+    dms.answer(1, RUNNING);
+    await settle();
+    expect(dms.open()).toEqual([2, 3]);
+    for (const id of [2, 3, 4, 5]) {
+      dms.answer(id, RUNNING);
+      await settle();
+    }
+    expect(summary((await scrape).outcomes)).toEqual({
+      1: 'fresh:DOWNLOADING',
+      2: 'fresh:DOWNLOADING',
+      3: 'fresh:DOWNLOADING',
+      4: 'fresh:DOWNLOADING',
+      5: 'fresh:DOWNLOADING',
+    });
+  });
+
+  it('shares one call per order between concurrent scrapes', async () => {
+    const { dms, recorder, collector, target } = setup();
+    const t = target(orders(1, 2));
+    const first = collector.collect(t, 10_000);
+    const second = collector.collect(t, 10_000);
+    await settle();
+    expect(dms.open()).toEqual([1, 2]);
+    dms.answer(1, RUNNING);
+    dms.answer(2, err({ code: 'Forbidden.RAM', message: 'no', requestId: 'R' }));
+    const expected = { 1: 'fresh:DOWNLOADING', 2: 'failed:Forbidden.RAM' };
+    expect(summary((await first).outcomes)).toEqual(expected);
+    expect(summary((await second).outcomes)).toEqual(expected);
+    expect(recorder.reused).toEqual(['in_flight', 'in_flight']);
+    expect(recorder.requests).toEqual([undefined, 'Forbidden.RAM']);
+  });
+
+  it('answers a final-state job from memory until terminal_recheck passes', async () => {
+    const { clock, dms, recorder, collector, target } = setup({ settings: { terminalRecheckMs: 60_000 } });
+    const t = target(orders(7));
+    const first = collector.collect(t, 10_000);
+    await settle();
+    dms.answer(7, FINISHED);
+    expect(summary((await first).outcomes)).toEqual({ 7: 'fresh:FILTER_SUCCESS' });
+    clock.advance(59_999);
+    expect(summary((await collector.collect(t, 10_000)).outcomes)).toEqual({ 7: 'cached:FILTER_SUCCESS' });
+    expect(dms.open()).toEqual([]);
+    clock.advance(1);
+    const third = collector.collect(t, 10_000);
+    await settle();
+    expect(dms.open()).toEqual([7]);
+    dms.answer(7, FINISHED);
+    await third;
+    expect(recorder.reused).toEqual(['terminal_cache']);
+  });
+
+  it('answers from memory within scrape.min_interval, failures included', async () => {
+    const { clock, dms, recorder, collector, target } = setup({ settings: { minIntervalMs: 15_000 } });
+    const t = target(orders(1, 2));
+    const first = collector.collect(t, 10_000);
+    await settle();
+    dms.answer(1, RUNNING);
+    dms.answer(2, err({ code: 'UnknownError', message: 'x', requestId: 'R' }));
+    await first;
+    clock.advance(14_999);
+    const storm = await Promise.all([1, 2, 3].map(() => collector.collect(t, 10_000)));
+    expect(dms.open()).toEqual([]);
+    expect(summary(storm[2]?.outcomes ?? [])).toEqual({ 1: 'cached:DOWNLOADING', 2: 'failed:UnknownError' });
+    expect(recorder.reused).toEqual(['fresh', 'fresh', 'fresh', 'fresh', 'fresh', 'fresh']);
+    clock.advance(1);
+    void collector.collect(t, 10_000);
+    await settle();
+    expect(dms.open()).toEqual([1, 2]);
+  });
+
+  it('gives up at the deadline on the orders still waiting, marking only them timed out', async () => {
+    const { clock, dms, collector, target } = setup();
+    const scrape = collector.collect(target(orders(1, 2)), 2_000);
+    await settle();
+    dms.answer(1, RUNNING);
+    await settle();
+    clock.advance(2_000);
+    const result = await scrape;
+    expect(summary(result.outcomes)).toEqual({ 1: 'fresh:DOWNLOADING', 2: 'failed:timeout' });
+    expect(result.timeoutMs).toBe(2_000);
+    // Nobody waits for order 2 any more: its request is cancelled, not left running.
+    await settle();
+    expect(dms.open()).toEqual([]);
+  });
+
+  it('lets a call shared with a short-deadline scrape finish for a longer one', async () => {
+    const { clock, dms, collector, target } = setup();
+    const t = target(orders(1));
+    const short = collector.collect(t, 1_000);
+    const long = collector.collect(t, 15_000);
+    await settle();
+    clock.advance(1_000);
+    expect(summary((await short).outcomes)).toEqual({ 1: 'failed:timeout' });
+    expect(dms.calls[0]?.signal.aborted).toBe(false);
+    clock.advance(2_000);
+    dms.answer(1, RUNNING);
+    expect(summary((await long).outcomes)).toEqual({ 1: 'fresh:DOWNLOADING' });
+  });
+
+  it('serves an answer younger than max_age for an order not refreshed in time', async () => {
+    const { clock, dms, recorder, collector, target } = setup({ settings: { maxAgeMs: 120_000 } });
+    const t = target(orders(1));
+    const first = collector.collect(t, 5_000);
+    await settle();
+    dms.answer(1, RUNNING);
+    await first;
+    clock.advance(60_000);
+    const second = collector.collect(t, 5_000);
+    await settle();
+    clock.advance(5_000);
+    expect(summary((await second).outcomes)).toEqual({ 1: 'cached:DOWNLOADING' });
+    expect(recorder.reused).toEqual(['stale']);
+    clock.advance(60_000);
+    const third = collector.collect(t, 5_000);
+    await settle();
+    clock.advance(5_000);
+    expect(summary((await third).outcomes)).toEqual({ 1: 'failed:timeout' });
+  });
+
+  it('under a rate limit, asks the oldest answers first and says rate_limited for the rest', async () => {
+    const { clock, dms, recorder, collector, target } = setup({
+      rateLimit: { requestsPerSecond: 1, burst: 2 },
+    });
+    const t = target(orders(1, 2, 3, 4));
+    const first = collector.collect(t, 1_500);
+    await settle();
+    expect(dms.open()).toEqual([1, 2]);
+    dms.answer(1, RUNNING);
+    dms.answer(2, RUNNING);
+    await settle();
+    clock.advance(1_000);
+    await settle();
+    expect(dms.open()).toEqual([3]);
+    dms.answer(3, RUNNING);
+    await settle();
+    clock.advance(500);
+    expect(summary((await first).outcomes)).toEqual({
+      1: 'fresh:DOWNLOADING',
+      2: 'fresh:DOWNLOADING',
+      3: 'fresh:DOWNLOADING',
+      4: 'failed:rate_limited',
+    });
+    // The next scrape starts with order 4, never answered, then the oldest answers.
+    clock.advance(10_000);
+    void collector.collect(t, 1_500);
+    await settle();
+    expect(dms.open()).toEqual([4, 1]);
+    expect(recorder.waits.length).toBe(5);
+  });
+
+  it('retries once after throttling when the deadline leaves room, never after an auth error', async () => {
+    const { clock, dms, recorder, collector, target } = setup();
+    const scrape = collector.collect(target(orders(1, 2)), 10_000);
+    await settle();
+    dms.answer(1, err({ code: 'Throttling.User', message: 'slow down', requestId: 'R' }));
+    dms.answer(2, err({ code: 'SignatureDoesNotMatch', message: 'no', requestId: 'R' }));
+    await settle();
+    expect(dms.open()).toEqual([]);
+    clock.advance(300); // the pause before the retry: 200 ms x (1 + 0.5)
+    await settle();
+    expect(dms.open()).toEqual([1]);
+    dms.answer(1, RUNNING);
+    expect(summary((await scrape).outcomes)).toEqual({
+      1: 'fresh:DOWNLOADING',
+      2: 'failed:SignatureDoesNotMatch',
+    });
+    expect(recorder.retries).toEqual(['Throttling.User']);
+  });
+
+  it('does not retry when the pause would overrun the deadline', async () => {
+    const { clock, dms, recorder, collector, target } = setup();
+    const scrape = collector.collect(target(orders(1)), 1_000);
+    await settle();
+    clock.advance(800);
+    dms.answer(1, err({ code: 'ServiceUnavailable', message: 'later', requestId: 'R' }));
+    expect(summary((await scrape).outcomes)).toEqual({ 1: 'failed:ServiceUnavailable' });
+    expect(recorder.retries).toEqual([]);
+  });
+
+  it('forgets an order removed from the config while a scrape of the old config runs', async () => {
+    const { dms, collector, target } = setup();
+    const before = target(orders(1, 2));
+    const after = target(orders(1));
+    const old = collector.collect(before, 10_000);
+    await settle();
+    const current = collector.collect(after, 10_000);
+    await settle();
+    expect(dms.open()).toEqual([1, 2]);
+    dms.answer(1, RUNNING);
+    dms.answer(2, RUNNING);
+    expect(Object.keys(summary((await old).outcomes))).toEqual(['1', '2']);
+    expect(Object.keys(summary((await current).outcomes))).toEqual(['1']);
+    const [removed] = collector.lastKnown(orders(2));
+    expect(removed?.memory.lastAttemptMs).toBeUndefined();
+    const [kept] = collector.lastKnown(orders(1));
+    expect(kept?.memory.lastDegree?.status).toBe('DOWNLOADING');
+  });
+
+  it('leaves no timer behind once a scrape is answered', async () => {
+    const { clock, dms, collector, target } = setup();
+    const scrape = collector.collect(target(orders(1)), 10_000);
+    await settle();
+    dms.answer(1, RUNNING);
+    await scrape;
+    expect(clock.pending).toBe(0);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createSemaphore, createTokenBucket } from '../../src/collector/gates.js';
+import { ManualClock } from '../support/clock.js';
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+describe('createSemaphore', () => {
+  it('grants at most max places, in order, skipping withdrawn ones', async () => {
+    const slots = createSemaphore(1);
+    const granted: number[] = [];
+    const tickets = [0, 1, 2].map((i) => {
+      const ticket = slots.acquire();
+      void ticket.granted.then((ok) => ok && granted.push(i));
+      return ticket;
+    });
+    await settle();
+    expect(granted).toEqual([0]);
+    expect([slots.active, slots.queued]).toEqual([1, 2]);
+    tickets[1]?.withdraw();
+    expect(await tickets[1]?.granted).toBe(false);
+    slots.release();
+    await settle();
+    expect(granted).toEqual([0, 2]);
+    slots.release();
+    expect([slots.active, slots.queued]).toEqual([0, 0]);
+  });
+});
+
+describe('createTokenBucket', () => {
+  it('gives a burst at once, then requests_per_second, in arrival order', async () => {
+    const clock = new ManualClock();
+    const bucket = createTokenBucket({ requestsPerSecond: 2, burst: 3 }, clock);
+    const granted: number[] = [];
+    for (let i = 0; i < 6; i++) void bucket.take().granted.then((ok) => ok && granted.push(i));
+    await settle();
+    expect(granted).toEqual([0, 1, 2]);
+    clock.advance(499);
+    await settle();
+    expect(granted).toEqual([0, 1, 2]);
+    clock.advance(1);
+    await settle();
+    expect(granted).toEqual([0, 1, 2, 3]);
+    clock.advance(1_000);
+    await settle();
+    expect(granted).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(bucket.waiting).toBe(0);
+  });
+
+  it('never lends more than the burst after a quiet spell', async () => {
+    const clock = new ManualClock();
+    const bucket = createTokenBucket({ requestsPerSecond: 1, burst: 2 }, clock);
+    clock.advance(60_000);
+    const granted = [bucket.take(), bucket.take(), bucket.take()];
+    await settle();
+    expect(await Promise.race([granted[2]?.granted, Promise.resolve('waiting')])).toBe('waiting');
+    expect(await granted[1]?.granted).toBe(true);
+  });
+});
