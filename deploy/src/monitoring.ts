@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigMap } from 'kubernetes-models/v1';
-import type { IEndpoint } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Endpoint';
-import type { IPrometheusRuleSpec } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRuleSpec';
 import {
   PrometheusRule,
   ServiceMonitor,
+  type IPrometheusRule,
+  type IServiceMonitor,
 } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { parse } from 'yaml';
 import {
@@ -22,6 +22,10 @@ import {
   SCRAPE_JOB,
   SELECTOR_LABELS,
 } from './constants.js';
+
+/** One entry of a ServiceMonitor's `endpoints`. */
+export type IEndpoint = IServiceMonitor['spec']['endpoints'][number];
+type RuleGroups = IPrometheusRule['spec']['groups'];
 
 const repoFile = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -60,8 +64,8 @@ export function serviceMonitor(): ServiceMonitor {
 }
 
 /** prometheus/alerts.yml's groups, unchanged: the file stays the one place rules are written. */
-export function alertGroups(): IPrometheusRuleSpec['groups'] {
-  const rules = parse(repoFile(ALERTS_FILE)) as IPrometheusRuleSpec;
+export function alertGroups(): RuleGroups {
+  const rules = parse(repoFile(ALERTS_FILE)) as { groups: RuleGroups };
   if (!Array.isArray(rules.groups)) throw new Error(`${ALERTS_FILE}: no groups`);
   return rules.groups;
 }

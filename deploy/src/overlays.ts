@@ -3,11 +3,10 @@
  * (strategic merge for the Deployment, JSON merge for the ServiceMonitor, a CRD whose lists are
  * replaced whole); test/deploy renders them with `kubectl kustomize` and validates the result.
  */
-import type { IEndpoint } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Endpoint';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import type { IContainer, IVolume } from 'kubernetes-models/v1';
 import { APP, METRICS_PORT_NAME, NAMES, PATHS } from './constants.js';
-import { scrapeEndpoint, serviceMonitor } from './monitoring.js';
+import { scrapeEndpoint, serviceMonitor, type IEndpoint } from './monitoring.js';
 import { BASE_ARGS } from './workload.js';
 
 /** Secret files readable by the pod's fsGroup (the node user's group), not by others. */
