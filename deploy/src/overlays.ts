@@ -4,7 +4,7 @@
  * replaced whole); test/deploy renders them with `kubectl kustomize` and validates the result.
  */
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
-import type { IContainer, IVolume } from 'kubernetes-models/v1';
+import type { IVolume } from 'kubernetes-models/v1';
 import { APP, METRICS_PORT_NAME, NAMES, PATHS } from './constants.js';
 import { scrapeEndpoint, serviceMonitor, type IEndpoint } from './monitoring.js';
 import { BASE_ARGS } from './workload.js';
@@ -29,21 +29,29 @@ basic_auth_users:
   prometheus: $2y$10$RzVtCP7pUXe4YbuB6roj8OXEU9X4fG9kIFyBM8PdO3jf.qVUcTiMW
 `;
 
-/** Basic auth applies to /-/healthy and /-/ready too, and kubelet probes cannot send it: probe the port. */
-function tcpProbes(): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
-  // `httpGet: null` deletes the base's HTTP handler in the strategic merge (one handler per probe).
-  // The exporter listens only after its configuration loaded, so an open port still means ready.
-  const probe = (failureThreshold: number) => ({
+/** A strategic-merge patch of one probe: `httpGet: null` deletes the base's handler (one per probe). */
+interface TcpProbePatch {
+  httpGet: null;
+  tcpSocket: { port: string };
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+}
+
+/**
+ * Basic auth applies to /-/healthy and /-/ready too, and kubelet probes cannot send it without the
+ * password in the pod spec: probe the port. The exporter listens only after its configuration
+ * loaded, so an open port still means ready.
+ */
+function tcpProbes(): { livenessProbe: TcpProbePatch; readinessProbe: TcpProbePatch } {
+  const probe = (failureThreshold: number): TcpProbePatch => ({
     httpGet: null,
     tcpSocket: { port: METRICS_PORT_NAME },
     periodSeconds: 10,
     timeoutSeconds: 3,
     failureThreshold,
   });
-  return { livenessProbe: probe(3), readinessProbe: probe(2) } as unknown as Pick<
-    IContainer,
-    'livenessProbe' | 'readinessProbe'
-  >;
+  return { livenessProbe: probe(3), readinessProbe: probe(2) };
 }
 
 export const PRODUCTION_ARGS: readonly string[] = [...BASE_ARGS, `--web.config.file=${PATHS.webConfigFile}`];
