@@ -9,7 +9,17 @@ RUN npm run build
 
 # Run: production dependencies and the compiled output only, as the unprivileged node user.
 FROM node:20-bookworm-slim
+# VERSION follows package.json (test/deploy checks it); pass REVISION=$(git rev-parse --short HEAD) and
+# SOURCE=<the URL of your copy of the repository> (the project has no canonical published home).
+ARG VERSION=0.1.0
 ARG REVISION=unknown
+ARG SOURCE=unknown
+LABEL org.opencontainers.image.title="dms-datatrack-exporter" \
+      org.opencontainers.image.description="Prometheus exporter for Alibaba Cloud DMS data-tracking tickets" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production DMS_EXPORTER_REVISION=${REVISION}
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,0 +1,55 @@
+/**
+ * What can be checked about the image without a container engine (CI has none): the Dockerfile's
+ * OCI labels, user, port and health check. `npm run image:check` builds and runs it where buildah
+ * and podman exist (docs/deploy.md).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { METRICS_PORT } from '../../deploy/src/constants.js';
+
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  version: string;
+  license: string;
+  scripts: Record<string, string>;
+};
+/** The final stage: what the image runs. */
+const runStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+/** Instructions with their continuation lines joined. */
+const instructions = runStage.replace(/\\\n\s*/g, ' ').split('\n');
+
+function labels(): Record<string, string> {
+  const line = instructions.find((l) => l.startsWith('LABEL ')) ?? '';
+  const pairs = [...line.matchAll(/([\w.]+)="([^"]*)"/g)].map((m): [string, string] => [
+    m[1] ?? '',
+    m[2] ?? '',
+  ]);
+  return Object.fromEntries(pairs);
+}
+
+describe('Dockerfile', () => {
+  it('labels the image with the OCI source, version, revision and licenses', () => {
+    expect(labels()).toMatchObject({
+      'org.opencontainers.image.source': '${SOURCE}',
+      'org.opencontainers.image.version': '${VERSION}',
+      'org.opencontainers.image.revision': '${REVISION}',
+      'org.opencontainers.image.licenses': packageJson.license,
+    });
+  });
+
+  it("defaults VERSION to package.json's version", () => {
+    expect(instructions).toContain(`ARG VERSION=${packageJson.version}`);
+  });
+
+  it('runs as node, exposes the default port and health-checks /-/healthy', () => {
+    expect(instructions).toContain('USER node');
+    expect(instructions).toContain(`EXPOSE ${METRICS_PORT}`);
+    expect(instructions.find((l) => l.startsWith('HEALTHCHECK '))).toContain(
+      `http://127.0.0.1:${METRICS_PORT}/-/healthy`,
+    );
+  });
+
+  it('is built and run by `npm run image:check` (outside CI)', () => {
+    expect(packageJson.scripts['image:check']).toBe('bash deploy/image-check.sh');
+  });
+});
