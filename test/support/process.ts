@@ -43,7 +43,7 @@ export function serveExporter(
   env: Record<string, string> = {},
   timeoutMs = 15_000,
 ): Promise<Serving> {
-  return serve(
+  return serveProcess(
     [EXPORTER_BIN, '--web.listen-address=127.0.0.1:0', '--log.format=json', ...args],
     env,
     timeoutMs,
@@ -56,7 +56,7 @@ export function serveExporter(
 
 /** Starts `dms-datatrack-exporter simulate` on an ephemeral port; `url` is `http://` + its endpoint. */
 export function serveSimulator(scenarioFile: string, timeoutMs = 15_000): Promise<Serving> {
-  return serve(
+  return serveProcess(
     [EXPORTER_BIN, 'simulate', `--scenario=${scenarioFile}`, '--listen=127.0.0.1:0', '--log.format=json'],
     {},
     timeoutMs,
@@ -65,7 +65,7 @@ export function serveSimulator(scenarioFile: string, timeoutMs = 15_000): Promis
 }
 
 /** Spawns a server process and waits (bounded) for the JSON log line that says where it listens. */
-function serve(
+export function serveProcess(
   argv: readonly string[],
   env: Record<string, string>,
   timeoutMs: number,
