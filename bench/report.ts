@@ -78,7 +78,9 @@ export function casesTable(results: Pick<BenchResults, 'cases'>): string {
 function verdictText(t: TargetResult): string {
   if (t.met === null || t.measured === null) return t.note;
   if (t.met) return 'met';
-  return `missed: ${(t.measured / t.limit).toFixed(2)}× the limit`;
+  const ratio = t.measured / t.limit;
+  const by = `missed by ${Math.ceil((ratio - 1) * 100)}%`;
+  return ratio >= 2 ? `${by} (${ratio.toFixed(1)}× the limit)` : by;
 }
 
 function figure(value: number, unit: string): string {

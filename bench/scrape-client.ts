@@ -56,15 +56,10 @@ export function gzipBytes(scraped: Scraped): number {
   return scraped.serverGzip ? scraped.wireBytes : gzipSync(scraped.body).length;
 }
 
-const CALLS_SERIES = `${API_REQUESTS.name}{action="${JOB_DEGREE_ACTION}"} `;
+const CALLS_SERIES = new RegExp(`^${API_REQUESTS.name}\\{action="${JOB_DEGREE_ACTION}"\\} (\\S+)$`, 'm');
 
 /** The DMS call counter in a text-format body, or undefined when the body has none. */
-export function callCounter(body: Buffer): number | undefined {
-  const text = `\n${body.toString('utf8')}`;
-  const at = text.indexOf(`\n${CALLS_SERIES}`);
-  if (at === -1) return undefined;
-  const start = at + 1 + CALLS_SERIES.length;
-  const end = text.indexOf('\n', start);
-  const value = Number(text.slice(start, end === -1 ? undefined : end));
+export function callCounter(text: string): number | undefined {
+  const value = Number(CALLS_SERIES.exec(text)?.[1]);
   return Number.isFinite(value) ? value : undefined;
 }
