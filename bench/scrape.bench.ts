@@ -1,116 +1,137 @@
 /**
- * npm run bench: what a scrape costs, measured side by side in one run against the simulator on
- * loopback. Figures are ratios between variants run in the same process, so they mean something
- * on any machine; absolute milliseconds are printed for context only.
+ * npm run bench: what a scrape costs, the exporter beside two naive designs, each a separate process
+ * scraped over HTTP against the simulator (also a separate process). For each order count and mode
+ * (cold: running orders, every scrape calls DMS with simulated latency; warm: finished orders the
+ * exporter serves from memory) the variants are scraped in interleaved rounds; figures are medians.
+ * Writes bench/results.json and the README's Performance table. `npm run bench -- --help` for flags.
  */
-import { performance } from 'node:perf_hooks';
-import { TEST_KEY, scenarioFromYaml, startStack, type Stack } from '../test/support/stack.js';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXPORTER_BIN } from '../test/support/process.js';
+import { BaselineHistory } from './estimate.js';
+import { describeMachine, describeRevision } from './machine.js';
+import { parseBenchArgs, USAGE, type Baseline, type BenchOptions, type Mode } from './options.js';
+import { rewriteReadme, writeResults } from './output.js';
+import { cpuResolutionMs } from './processes.js';
+import { casesTable, estimateNotes, formatMs, machineLine, targetsTable } from './report.js';
+import type { BenchResults, CaseResult, EstimatedVariant, VariantResult } from './results.js';
+import { runCase } from './run-case.js';
+import { round } from './stats.js';
+import { checkTargets } from './targets.js';
 
-const ORDERS = 100;
-const ROUNDS = 5;
-/** A per-call delay in the simulator, standing in for the network and DMS's own latency. */
-const CALL_DELAY = '20ms';
+const VARIANT_ORDER = ['exporter', 'sequential', 'naive-prom-client', 'static-body'];
 
-function scenario(delay: string | undefined, finished: boolean): string {
-  const timing = finished
-    ? 'list: 1s, pause: 0s, download: 1s, filter: 1s'
-    : 'list: 1h, download: 1h, filter: 1h';
-  const fault = delay === undefined ? '' : `, fault: { kind: slow, delay: ${delay} }`;
-  const orders = Array.from({ length: ORDERS }, (_, i) => `  - { id: ${i + 1}, ${timing}${fault} }`);
-  return `credentials:\n  - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }\norders:\n${orders.join('\n')}\n`;
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
-function config(concurrency: number, terminalRecheck: string): string {
-  const orders = Array.from({ length: ORDERS }, (_, i) => `  - id: ${i + 1}`);
-  return `profiles:
-  default: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
-scrape: { timeout: 60s, concurrency: ${concurrency}, terminal_recheck: ${terminalRecheck} }
-orders:
-${orders.join('\n')}
-`;
+async function benchCase(
+  mode: Mode,
+  orders: number,
+  options: BenchOptions,
+  history: BaselineHistory,
+  workDir: string,
+): Promise<CaseResult> {
+  const latencyMs = mode === 'cold' ? options.latencyMs : 0;
+  const run: Baseline[] = [];
+  const skipped: Array<{ baseline: Baseline; ms: number; basis: string }> = [];
+  for (const baseline of options.baselines) {
+    const estimate = history.predict(baseline, mode, orders, latencyMs);
+    if (estimate.ms <= options.baselineBudgetMs) run.push(baseline);
+    else skipped.push({ baseline, ...estimate });
+  }
+  const estimatedText = skipped.map((s) => `${s.baseline} (~${formatMs(s.ms)}, estimated only)`);
+  progress(`${mode}, ${orders} orders: ${['exporter', ...run, ...estimatedText].join(', ')}`);
+
+  const spec = { mode, orders, latencyMs, concurrency: options.concurrency, rounds: options.rounds };
+  const measured = await runCase({ ...spec, baselines: run }, workDir, progress);
+  for (const v of measured.variants)
+    if (v.variant === 'sequential' || v.variant === 'naive-prom-client')
+      history.record(v.variant, mode, orders, v.scrape_ms);
+  const floorMs = measured.floorMs;
+  const estimated = skipped.map((s): EstimatedVariant => ({
+    variant: s.baseline,
+    status: 'estimated',
+    scrape_ms: round(s.ms, 0),
+    floor_ratio: floorMs === null || floorMs <= 0 ? null : round(s.ms / floorMs, 2),
+    basis: s.basis,
+  }));
+  const byVariant = (a: VariantResult, b: VariantResult): number =>
+    VARIANT_ORDER.indexOf(a.variant) - VARIANT_ORDER.indexOf(b.variant);
+  return {
+    mode,
+    orders,
+    latency_ms: latencyMs,
+    concurrency: options.concurrency,
+    floor_ms: floorMs === null ? null : round(floorMs, 2),
+    floor_basis: measured.floorBasis,
+    variants: [...measured.variants, ...estimated].sort(byVariant),
+  };
 }
 
-async function withStack<T>(
-  scenarioText: string,
-  configText: string,
-  run: (stack: Stack) => Promise<T>,
-): Promise<T> {
-  const stack = await startStack({
-    scenario: scenarioFromYaml(scenarioText),
-    configText,
-    elapsedMs: () => 60_000,
-  });
+function section(results: BenchResults, out: string): string {
+  const notes = estimateNotes(results);
+  return [
+    machineLine(results),
+    casesTable(results),
+    ...(notes === '' ? [] : [notes]),
+    targetsTable(results),
+    `All figures, with every sample: \`${out}\`.`,
+  ].join('\n\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseBenchArgs(argv);
+  if (parsed.kind === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.kind === 'error') {
+    process.stderr.write(`error: ${parsed.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { options } = parsed;
+  if (!existsSync(EXPORTER_BIN)) {
+    process.stderr.write(`error: ${EXPORTER_BIN} is missing: run npm run build (npm run bench does)\n`);
+    return 1;
+  }
+  const history = new BaselineHistory();
+  const cases: CaseResult[] = [];
+  const workDir = await mkdtemp(join(tmpdir(), 'dms-bench-'));
   try {
-    await stack.scrape(); // warm up: connections, JIT
-    stack.simulator.resetCounts();
-    return await run(stack);
+    for (const orders of options.orderCounts)
+      for (const mode of options.modes) cases.push(await benchCase(mode, orders, options, history, workDir));
   } finally {
-    await stack.close();
+    await rm(workDir, { recursive: true, force: true });
   }
-}
-
-/** Median wall time of `rounds` runs of `scrapeOnce`, in ms. */
-async function medianMs(rounds: number, scrapeOnce: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await scrapeOnce();
-    times.push(performance.now() - start);
+  const settings = {
+    orders: options.orderCounts,
+    rounds: options.rounds,
+    latency_ms: options.latencyMs,
+    concurrency: options.concurrency,
+    baseline_budget_ms: options.baselineBudgetMs,
+    quick: options.quick,
+  };
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    revision: describeRevision(),
+    machine: describeMachine(),
+    settings,
+    cpu_resolution_ms: cpuResolutionMs(),
+    cases,
+    targets: checkTargets({ cases, settings }),
+  };
+  const text = section(results, options.out);
+  process.stdout.write(`\n${text}\n`);
+  await writeResults(options.out, results);
+  progress(`\nwrote ${options.out}`);
+  if (options.readme !== undefined) {
+    await rewriteReadme(options.readme, text);
+    progress(`rewrote the Performance table in ${options.readme}`);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? NaN;
+  return 0;
 }
 
-function line(text: string): void {
-  process.stdout.write(`${text}\n`);
-}
-
-async function main(): Promise<void> {
-  line(`${ORDERS} orders, simulator delay ${CALL_DELAY} per call, median of ${ROUNDS} scrapes\n`);
-
-  const serialMs = await withStack(scenario(CALL_DELAY, false), config(1, '10m'), (s) =>
-    medianMs(ROUNDS, () => s.scrape()),
-  );
-  const parallelMs = await withStack(scenario(CALL_DELAY, false), config(8, '10m'), (s) =>
-    medianMs(ROUNDS, () => s.scrape()),
-  );
-  line(`concurrency 1: ${serialMs.toFixed(0)} ms, concurrency 8: ${parallelMs.toFixed(0)} ms`);
-  line(`  -> concurrency 8 scrapes ${(serialMs / parallelMs).toFixed(1)}x faster than 1`);
-
-  const ha = await withStack(scenario(CALL_DELAY, false), config(8, '10m'), async (s) => {
-    const single = await medianMs(ROUNDS, () => s.scrape());
-    const singleCalls = s.simulator.callCount() / ROUNDS;
-    s.simulator.resetCounts();
-    const pair = await medianMs(ROUNDS, () => Promise.all([s.scrape(), s.scrape()]));
-    return { single, pair, singleCalls, pairCalls: s.simulator.callCount() / ROUNDS };
-  });
-  line(
-    `one scrape: ${ha.single.toFixed(0)} ms, ${ha.singleCalls} calls; two at once: ${ha.pair.toFixed(0)} ms, ${ha.pairCalls} calls`,
-  );
-  line(
-    `  -> an HA pair costs ${(ha.pairCalls / ha.singleCalls).toFixed(2)}x the DMS calls and ${(ha.pair / ha.single).toFixed(2)}x the time of one scrape`,
-  );
-
-  const cache = await withStack(scenario(CALL_DELAY, true), config(8, '10m'), async (s) => {
-    const cached = await medianMs(ROUNDS, () => s.scrape());
-    return { cached, calls: s.simulator.callCount() };
-  });
-  const uncached = await withStack(scenario(CALL_DELAY, true), config(8, '0s'), (s) =>
-    medianMs(ROUNDS, () => s.scrape()),
-  );
-  line(
-    `finished jobs, terminal_recheck 0s: ${uncached.toFixed(1)} ms; 10m: ${cache.cached.toFixed(1)} ms (${cache.calls} calls)`,
-  );
-  line(
-    `  -> serving final states from memory makes a scrape ${(uncached / cache.cached).toFixed(0)}x faster`,
-  );
-
-  const bare = await withStack(scenario(undefined, false), config(8, '10m'), (s) =>
-    medianMs(ROUNDS * 4, () => s.scrape()),
-  );
-  line(
-    `no simulated delay: ${bare.toFixed(1)} ms per scrape of ${ORDERS} orders (exporter + simulator + signing on loopback)`,
-  );
-}
-
-await main();
+process.exitCode = await main(process.argv.slice(2));

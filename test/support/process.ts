@@ -119,14 +119,26 @@ export interface Serving extends Program {
   readonly url: string;
 }
 
+/** The JSON log line a server writes once it listens, and the field that holds its address. */
+export interface ReadyLine {
+  readonly msg: string;
+  readonly field: string;
+}
+
+export const EXPORTER_READY: ReadyLine = { msg: 'serving metrics at /metrics', field: 'address' };
+
 /** Starts the built exporter with `--log.format=json` on an ephemeral loopback port. */
-export function serveExporter(args: readonly string[], env: Record<string, string> = {}): Promise<Serving> {
+export function serveExporter(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 15_000,
+): Promise<Serving> {
   const argv = [EXPORTER_BIN, '--web.listen-address=127.0.0.1:0', '--log.format=json', ...args];
-  return serve('exporter', argv, env, { msg: 'serving metrics at /metrics', field: 'address' });
+  return serveProcess('exporter', argv, env, EXPORTER_READY, timeoutMs);
 }
 
 /** Starts `dms-datatrack-exporter simulate` on an ephemeral port; `url` is `http://` + its endpoint. */
-export function serveSimulator(scenarioFile: string): Promise<Serving> {
+export function serveSimulator(scenarioFile: string, timeoutMs = 15_000): Promise<Serving> {
   const argv = [
     EXPORTER_BIN,
     'simulate',
@@ -134,14 +146,17 @@ export function serveSimulator(scenarioFile: string): Promise<Serving> {
     '--listen=127.0.0.1:0',
     '--log.format=json',
   ];
-  return serve('simulator', argv, {}, { msg: 'DMS simulator listening', field: 'endpoint' });
+  const ready = { msg: 'DMS simulator listening', field: 'endpoint' };
+  return serveProcess('simulator', argv, {}, ready, timeoutMs);
 }
 
-async function serve(
+/** Runs `node ARGV...` and waits (bounded) for the JSON log line that says where it listens. */
+export async function serveProcess(
   name: string,
   argv: readonly string[],
   env: Record<string, string>,
-  ready: { msg: string; field: string },
+  ready: ReadyLine,
+  timeoutMs = 15_000,
 ): Promise<Serving> {
   const program = startProgram(name, process.execPath, argv, { ...ISOLATED_ENV, ...env });
   try {
@@ -149,7 +164,7 @@ async function serve(
       const record = parseJson(line);
       const value = record?.[ready.field];
       return record?.msg === ready.msg && typeof value === 'string' ? value : undefined;
-    }, 15_000);
+    }, timeoutMs);
     return { ...program, url: `http://${address}` };
   } catch (error) {
     await program.stop();
