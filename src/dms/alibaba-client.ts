@@ -1,97 +1,142 @@
-// The one file that imports the Alibaba SDK (STYLE.md principle 7). The SDK packages are CommonJS,
-// and ESM default-import interop differs between Node (module.exports) and vitest (exports.default);
-// require() gives module.exports everywhere, so the classes are always on `.default`. (A type-only
-// default import is the type of module.exports under NodeNext.)
-import { createRequire } from 'node:module';
-import type OpenApiModule from '@alicloud/openapi-client';
-import type TeaUtilModule from '@alicloud/tea-util';
-import type OpenApiUtilModule from '@alicloud/openapi-util';
 import type { Profile } from '../config/schema.js';
-import { FileBackedCredential } from './credentials.js';
-import { interpretJobDegreeBody } from './answer.js';
-import { RecoveringDefaultChain } from './default-chain.js';
-import { classifySdkError } from './classify-error.js';
-import { redactMessage } from './redact.js';
 import { raceAbort } from '../util/abort.js';
-import { err } from '../util/result.js';
+import { err, ok, type Result } from '../util/result.js';
+import { interpretJobDegreeBody } from './answer.js';
+import {
+  classifyCredentialError,
+  classifyHttpError,
+  classifyTransportFailure,
+  type RawError,
+} from './classify-error.js';
+import { FileBackedCredential, type CredentialModel } from './credentials.js';
+import { RecoveringDefaultChain } from './default-chain.js';
+import { redactMessage } from './redact.js';
+import { signRequest, type SigningContext } from './sign.js';
+import { createTransport, type HttpAnswer, type Transport } from './transport.js';
 import {
   ACTION_GET_JOB_DEGREE,
   DEADLINE_ERROR,
   type CallOptions,
   type DmsClient,
-  type DmsResult,
-  type JobDegreeRequest,
+  type DmsError,
 } from './types.js';
-
-const require = createRequire(import.meta.url);
-const $OpenApi = require('@alicloud/openapi-client') as typeof OpenApiModule;
-const $Util = require('@alicloud/tea-util') as typeof TeaUtilModule;
-const OpenApi = $OpenApi.default;
-const OpenApiUtil = (require('@alicloud/openapi-util') as typeof OpenApiUtilModule).default;
-type OpenApiClient = InstanceType<typeof OpenApi>;
-
-const API_VERSION = '2018-11-01';
 
 export interface AlibabaClientOptions {
   readonly userAgent: string;
 }
 
-/** A DmsClient for one profile, calling DMS through `@alicloud/openapi-client`. */
+/**
+ * A DmsClient for one profile: the Alibaba SDK signs (sign.ts), node:http carries the request
+ * (transport.ts), and every outcome becomes a typed value. Never throws.
+ */
 export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientOptions): DmsClient {
   const credential =
     profile.credentials.kind === 'access_key'
       ? new FileBackedCredential(profile.credentials)
-      : // Without any credential the SDK does not fall back to the chain: it must be passed explicitly.
-        new RecoveringDefaultChain();
-  const sdk = new OpenApi(
-    new $OpenApi.Config({
-      credential,
-      endpoint: profile.endpoint,
-      // Config.protocol overrides Params.protocol; unset, the SDK would speak https to the simulator.
-      protocol: profile.protocol,
-      userAgent: options.userAgent,
-      ...(profile.signatureAlgorithm === 'HMAC-SHA1' ? { signatureAlgorithm: 'v2' } : {}),
-    }),
+      : new RecoveringDefaultChain();
+  const caller = new ActionCaller(
+    { endpoint: profile.endpoint, algorithm: profile.signatureAlgorithm, userAgent: options.userAgent },
+    createTransport(profile.protocol, profile.endpoint),
+    credential,
   );
-  const knownSecrets = (): readonly string[] =>
-    credential instanceof FileBackedCredential ? credential.knownSecrets() : [];
   return {
-    getJobDegree: (request, callOptions) => callJobDegree(sdk, request, callOptions, knownSecrets),
+    getJobDegree: (request, callOptions) => {
+      const params: Record<string, string> = { OrderId: String(request.orderId) };
+      if (request.tid !== undefined) params.Tid = String(request.tid);
+      return caller.call(ACTION_GET_JOB_DEGREE, params, interpretJobDegreeBody, callOptions);
+    },
   };
 }
 
-async function callJobDegree(
-  sdk: OpenApiClient,
-  request: JobDegreeRequest,
-  { signal, timeoutMs }: CallOptions,
-  knownSecrets: () => readonly string[],
-): Promise<DmsResult> {
-  if (signal.aborted) return err(DEADLINE_ERROR);
-  const query: Record<string, number> = { OrderId: request.orderId };
-  if (request.tid !== undefined) query.Tid = request.tid;
-  const params = new $OpenApi.Params({
-    action: ACTION_GET_JOB_DEGREE,
-    version: API_VERSION,
-    protocol: 'HTTPS',
-    pathname: '/',
-    method: 'POST',
-    authType: 'AK',
-    style: 'RPC',
-    reqBodyType: 'formData',
-    bodyType: 'json',
-  });
-  const openApiRequest = new $OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query) });
-  // connectTimeout is really a socket-idle timer for the whole exchange: keep it >= readTimeout.
-  const timeout = Math.max(1, Math.ceil(timeoutMs));
-  const runtime = new $Util.RuntimeOptions({ readTimeout: timeout, connectTimeout: timeout });
+interface CredentialSource {
+  getCredential(): Promise<unknown>;
+}
 
-  const call = sdk.callApi(params, openApiRequest, runtime).then(
-    (response: { body?: unknown }) => interpretJobDegreeBody(response.body),
-    (thrown: unknown): DmsResult => {
-      const { rawMessage, ...error } = classifySdkError(thrown);
-      return err({ ...error, message: redactMessage(rawMessage, knownSecrets()) });
-    },
-  );
-  // The SDK takes no AbortSignal: answer `timeout` at once and let the SDK's own timer end the socket.
-  return raceAbort(call, signal, (): DmsResult => err(DEADLINE_ERROR));
+/** Signs, sends and interprets one RPC action; knows which secrets to scrub from messages. */
+class ActionCaller {
+  readonly #knownSecrets = new Set<string>();
+
+  constructor(
+    private readonly context: SigningContext,
+    private readonly transport: Transport,
+    private readonly credential: CredentialSource,
+  ) {}
+
+  async call<T>(
+    action: string,
+    params: Readonly<Record<string, string>>,
+    interpret: (body: unknown) => Result<T, DmsError>,
+    { signal, timeoutMs }: CallOptions,
+  ): Promise<Result<T, DmsError>> {
+    if (signal.aborted) return err(DEADLINE_ERROR);
+    // The default chain may ask a metadata service: never let it outlive the caller's deadline.
+    const model = await raceAbort(this.#credentialModel(), signal, () => err(DEADLINE_ERROR));
+    if (!model.ok) return model;
+    const signed = signRequest(action, params, model.value, this.context);
+    const sent = await this.transport.send(signed, { signal, timeoutMs });
+    if (!sent.ok)
+      return sent.error.kind === 'aborted'
+        ? err(DEADLINE_ERROR)
+        : this.#fail(classifyTransportFailure(sent.error));
+    return this.#interpret(sent.value, interpret);
+  }
+
+  #interpret<T>(answer: HttpAnswer, interpret: (body: unknown) => Result<T, DmsError>): Result<T, DmsError> {
+    if (answer.status < 200 || answer.status >= 300) return this.#fail(classifyHttpError(answer));
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      return this.#fail({
+        code: 'malformed_response',
+        requestId: undefined,
+        rawMessage: 'the answer is not JSON',
+      });
+    }
+    const result = interpret(body);
+    return result.ok ? result : err({ ...result.error, message: this.#redact(result.error.message) });
+  }
+
+  async #credentialModel(): Promise<Result<CredentialModel, DmsError>> {
+    try {
+      const model = toModel(await this.credential.getCredential());
+      for (const value of [model.accessKeyId, model.accessKeySecret, model.securityToken ?? '']) {
+        if (value.length >= 4) this.#knownSecrets.add(value);
+      }
+      return ok(model);
+    } catch (error) {
+      return this.#fail(classifyCredentialError(error));
+    }
+  }
+
+  #fail(raw: RawError): Result<never, DmsError> {
+    const { rawMessage, ...error } = raw;
+    return err({ ...error, message: this.#redact(rawMessage) });
+  }
+
+  #redact(message: string): string {
+    return redactMessage(message, [...this.#knownSecrets]);
+  }
+}
+
+/** Our credential model from whatever the source returned (the default chain's is loosely typed). */
+function toModel(raw: unknown): CredentialModel {
+  const m = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value !== '' ? value : undefined;
+  const accessKeyId = text(m.accessKeyId);
+  const accessKeySecret = text(m.accessKeySecret);
+  if (accessKeyId === undefined || accessKeySecret === undefined) {
+    throw Object.assign(new Error('the credential source gave no access key'), {
+      code: 'InvalidCredentials',
+    });
+  }
+  const securityToken = text(m.securityToken);
+  return {
+    type: securityToken === undefined ? 'access_key' : 'sts',
+    providerName: text(m.providerName) ?? (securityToken === undefined ? 'static_ak' : 'static_sts'),
+    accessKeyId,
+    accessKeySecret,
+    securityToken,
+  };
 }

@@ -1,42 +1,60 @@
+import type { HttpAnswer, TransportFailure } from './transport.js';
 import type { DmsError } from './types.js';
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'EPROTO',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-]);
 
 /** Alibaba codes look like `Throttling.User` or `Forbidden.RAM`; anything else must not become a label. */
 const ALIBABA_CODE = /^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)*$/;
 
-/**
- * Maps whatever `@alicloud/openapi-client` threw to a bounded error code. The SDK's error classes
- * are internal, so this reads properties (shapes measured in docs/dms-api.md §5), never `instanceof`.
- * `message` is returned raw; the caller redacts it.
- */
-export function classifySdkError(thrown: unknown): Omit<DmsError, 'message'> & { rawMessage: string } {
-  const e = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {};
-  const rawMessage = typeof e.message === 'string' ? e.message : String(thrown);
-  const data = typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>) : {};
-  const requestId = typeof data.RequestId === 'string' ? data.RequestId : undefined;
-  const code = typeof e.code === 'string' ? e.code : undefined;
-  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+export function isAlibabaCode(code: unknown): code is string {
+  return typeof code === 'string' && code.length <= 64 && ALIBABA_CODE.test(code);
+}
 
-  if (e.name === 'RequestTimeoutError') return { code: 'timeout', requestId, rawMessage };
-  if (e.name === 'SyntaxError') return { code: 'malformed_response', requestId, rawMessage };
-  if (code !== undefined && NETWORK_CODES.has(code)) return { code: 'network', requestId, rawMessage };
-  if (code !== undefined && code.length <= 64 && ALIBABA_CODE.test(code)) {
-    return { code, requestId, rawMessage };
+/** A DmsError whose message is raw: the caller redacts it before it can reach a log line. */
+export type RawError = Omit<DmsError, 'message'> & { readonly rawMessage: string };
+
+/** Timeout, cancellation, a refused or reset connection, or an answer too large to read. */
+export function classifyTransportFailure(failure: TransportFailure): RawError {
+  const code =
+    failure.kind === 'too_large' ? 'malformed_response' : failure.kind === 'network' ? 'network' : 'timeout';
+  return { code, requestId: undefined, rawMessage: failure.message };
+}
+
+/**
+ * An HTTP error status from the gateway (docs/dms-api.md §5 and §7 "Error shapes"): its Alibaba
+ * code when the body carries one (JSON `Code`/`code`, or XML `<Code>`), else `http_<status>`.
+ */
+export function classifyHttpError(answer: HttpAnswer): RawError {
+  const fields = errorFields(answer);
+  const code = isAlibabaCode(fields.code) ? fields.code : `http_${answer.status}`;
+  const message = `HTTP ${answer.status}${fields.message === undefined ? '' : `: ${fields.message}`}`;
+  return { code, requestId: fields.requestId, rawMessage: message };
+}
+
+function errorFields(answer: HttpAnswer): { code?: string; message?: string; requestId?: string } {
+  if (/xml/i.test(answer.contentType)) {
+    const tag = (name: string): string | undefined =>
+      new RegExp(`<${name}>([^<]{0,512})</${name}>`).exec(answer.body)?.[1];
+    return { code: tag('Code'), message: tag('Message'), requestId: tag('RequestId') };
   }
-  if (status !== undefined) return { code: `http_${status}`, requestId, rawMessage };
-  return { code: 'other', requestId, rawMessage };
+  try {
+    const body = JSON.parse(answer.body) as unknown;
+    if (typeof body !== 'object' || body === null) return {};
+    const b = body as Record<string, unknown>;
+    const text = (...values: unknown[]): string | undefined =>
+      values.find((v): v is string => typeof v === 'string');
+    return {
+      code: text(b.Code, b.code),
+      message: text(b.Message, b.message),
+      requestId: text(b.RequestId, b.requestId),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** What the credential source threw (the default chain, or an unreadable secret file). */
+export function classifyCredentialError(thrown: unknown): RawError {
+  const error = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {};
+  const code = isAlibabaCode(error.code) ? error.code : 'InvalidCredentials';
+  const rawMessage = typeof error.message === 'string' ? error.message : String(thrown);
+  return { code, requestId: undefined, rawMessage };
 }

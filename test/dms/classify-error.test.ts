@@ -1,30 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { classifySdkError } from '../../src/dms/classify-error.js';
+import {
+  classifyCredentialError,
+  classifyHttpError,
+  classifyTransportFailure,
+} from '../../src/dms/classify-error.js';
 import { redactMessage } from '../../src/dms/redact.js';
 
-/** Error shapes as @alicloud/openapi-client 0.4.15 throws them (docs/dms-api.md §5). */
-function sdkError(props: Record<string, unknown>, message = 'boom'): Error {
-  return Object.assign(new Error(message), props);
-}
+// Gateway error shapes as docs/dms-api.md §5 and §7 describe them.
+const json = 'application/json;charset=utf-8';
 
-describe('classifySdkError', () => {
+describe('classifyHttpError', () => {
   it.each([
     [
       'a gateway error keeps its Alibaba code and request id',
-      sdkError({ code: 'Throttling.User', statusCode: 400, data: { RequestId: 'R-x' } }),
+      {
+        status: 400,
+        contentType: json,
+        body: '{"RequestId":"R-x","Code":"Throttling.User","Message":"slow down"}',
+      },
       'Throttling.User',
       'R-x',
     ],
-    ['a read timeout', sdkError({ name: 'RequestTimeoutError' }), 'timeout', undefined],
-    ['a refused connection', sdkError({ code: 'ECONNREFUSED' }), 'network', undefined],
-    ['a stale keep-alive socket', sdkError({ code: 'ECONNRESET' }), 'network', undefined],
-    ['an HTML error page', new SyntaxError("Unexpected token '<'"), 'malformed_response', undefined],
-    ['a JSON error without a code', sdkError({ statusCode: 502, data: {} }), 'http_502', undefined],
-    ['a code that is not an Alibaba code', sdkError({ code: 'has spaces and {braces}' }), 'other', undefined],
-    ['a code far too long', sdkError({ code: 'A'.repeat(65) }), 'other', undefined],
-    ['something thrown that is not an error', 'a string', 'other', undefined],
-  ])('%s', (_what, thrown, code, requestId) => {
-    expect(classifySdkError(thrown)).toMatchObject({ code, requestId });
+    [
+      'lower-case keys',
+      { status: 403, contentType: json, body: '{"code":"Forbidden.RAM","requestId":"R-y"}' },
+      'Forbidden.RAM',
+      'R-y',
+    ],
+    [
+      'an XML error',
+      {
+        status: 404,
+        contentType: 'text/xml;charset=utf-8',
+        body: '<Error><RequestId>R-z</RequestId><Code>InvalidApi.NotFound</Code></Error>',
+      },
+      'InvalidApi.NotFound',
+      'R-z',
+    ],
+    [
+      'an HTML error page from a load balancer',
+      { status: 502, contentType: 'text/html', body: '<html>Bad gateway</html>' },
+      'http_502',
+      undefined,
+    ],
+    ['an empty body', { status: 503, contentType: '', body: '' }, 'http_503', undefined],
+    ['JSON without a code', { status: 500, contentType: json, body: '{}' }, 'http_500', undefined],
+    [
+      'a code that is not an Alibaba code',
+      { status: 400, contentType: json, body: '{"Code":"has spaces {x}"}' },
+      'http_400',
+      undefined,
+    ],
+    [
+      'a code far too long',
+      { status: 400, contentType: json, body: JSON.stringify({ Code: 'A'.repeat(65) }) },
+      'http_400',
+      undefined,
+    ],
+  ])('%s', (_what, answer, code, requestId) => {
+    expect(classifyHttpError(answer)).toMatchObject({ code, requestId });
+  });
+});
+
+describe('classifyTransportFailure and classifyCredentialError', () => {
+  it('names timeouts, network failures and oversized answers by our own codes', () => {
+    expect(classifyTransportFailure({ kind: 'timeout', message: 'late' }).code).toBe('timeout');
+    expect(classifyTransportFailure({ kind: 'network', message: 'refused', code: 'ECONNREFUSED' }).code).toBe(
+      'network',
+    );
+    expect(classifyTransportFailure({ kind: 'too_large', message: 'big' }).code).toBe('malformed_response');
+  });
+
+  it("keeps a credential error code that looks like Alibaba's, else says InvalidCredentials", () => {
+    expect(classifyCredentialError(Object.assign(new Error('x'), { code: 'secret_unreadable' })).code).toBe(
+      'secret_unreadable',
+    );
+    expect(classifyCredentialError(new Error('no provider worked')).code).toBe('InvalidCredentials');
+    expect(classifyCredentialError('a string').code).toBe('InvalidCredentials');
   });
 });
 
