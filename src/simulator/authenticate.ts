@@ -8,8 +8,8 @@ import { constantTimeEqual, signatureMatches } from './signature.js';
 import { parseAcs3 } from './verify-acs3.js';
 import { parseRpc } from './verify-rpc.js';
 
-// The gateway's authentication, in the order of dms-api.md §4 "Suggested check order": parse, access
-// key, signature, STS token, timestamp, nonce. Throttling and dispatch come after (server.ts).
+// The gateway's authentication, in the order docs/simulator.md describes: parse, access key,
+// signature, STS token, timestamp, nonce. Throttling and dispatch come after (server.ts).
 
 export interface Authenticator {
   authenticate(request: ReceivedRequest, nowMs: number): Result<SignedRequest, GatewayError>;

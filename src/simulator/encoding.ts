@@ -1,4 +1,4 @@
-// Canonical forms shared by both signature kinds (dms-api.md §4 "Common"). The wire form is not
+// Canonical forms shared by both signature kinds (RFC 3986 percent-encoding). The wire form is not
 // canonical (the client leaves `*'()!` raw), so everything is decoded first and re-encoded here.
 
 /** RFC 3986 percent-encoding of UTF-8: only `A-Z a-z 0-9 - _ . ~` stay as they are. */
@@ -17,8 +17,8 @@ export interface Param {
 
 /**
  * Decodes `a=1&b=%20x` into pairs, or undefined when an escape is malformed. A raw `+` stays a `+`:
- * the client always sends `%20` for a space and `%2B` for a plus (dms-api.md §9.7 leaves the real
- * gateway's reading open).
+ * the client always sends `%20` for a space and `%2B` for a plus (how the real gateway reads a raw
+ * `+` is not known).
  */
 export function parseParams(text: string): Param[] | undefined {
   const params: Param[] = [];

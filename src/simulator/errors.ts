@@ -1,4 +1,4 @@
-// The POP gateway's error answers (dms-api.md §7 "Error shapes"). Codes and statuses follow the public
+// The POP gateway's error answers. Codes and statuses follow the public
 // error tables where they agree; docs/simulator.md marks which choices are guesses.
 
 export type GatewayCode =

@@ -1,7 +1,7 @@
 import type { GatewayError } from './errors.js';
 import { gatewayError } from './errors.js';
 
-// Timestamp and nonce rules of dms-api.md §4 "Nonce and timestamp rules".
+// The gateway's timestamp and nonce rules (docs/simulator.md, "What it checks").
 
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** The gateway is said to keep nonces 31 minutes (community answer), a little over twice the skew. */

@@ -4,7 +4,7 @@ import { gatewayError, type GatewayError } from './errors.js';
 import { formParams, headerValue, type ReceivedRequest, type SignedRequest } from './request.js';
 import type { Result } from '../util/result.js';
 
-// ACS3-HMAC-SHA256, built from dms-api.md §4b alone (never from the client's code).
+// ACS3-HMAC-SHA256, built from the published algorithm alone (never from the client's code).
 
 const AUTHORIZATION =
   /^ACS3-HMAC-SHA256 Credential=([^,\s]+),SignedHeaders=([^,\s]+),Signature=([0-9a-f]{64})$/;

@@ -3,7 +3,7 @@ import { gatewayError, type GatewayError } from './errors.js';
 import { formParams, type ReceivedRequest, type SignedRequest } from './request.js';
 import type { Result } from '../util/result.js';
 
-// Legacy RPC signature (HMAC-SHA1, SignatureVersion 1.0), built from dms-api.md §4a alone.
+// Legacy RPC signature (HMAC-SHA1, SignatureVersion 1.0), built from the published algorithm alone.
 
 const REQUIRED = ['Timestamp', 'SignatureNonce', 'Action', 'Version'] as const;
 

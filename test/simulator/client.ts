@@ -1,8 +1,7 @@
 import OpenApiModule, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 
-// The real Alibaba Cloud client (dms-api.md §2), so the simulator is tested against what production
-// sends. The package is CommonJS: under Node's ESM loader the class sits on `.default`, under vitest's
+// The real Alibaba Cloud client, so the simulator is tested against what production sends. The package is CommonJS: under Node's ESM loader the class sits on `.default`, under vitest's
 // interop it may be the default import itself.
 type OpenApiClass = typeof OpenApiModule.default;
 const OpenApi: OpenApiClass =
@@ -22,11 +21,18 @@ export type CallResult =
   | { ok: true; statusCode: number; body: Record<string, unknown> }
   | { ok: false; code: string | undefined; statusCode: number | undefined; name: string; message: string };
 
+export type Query = Readonly<Record<string, string | number | undefined>>;
+
 /** One GetDataTrackJobDegree call; a thrown client error becomes a value. */
-export async function callJobDegree(
-  options: ClientOptions,
-  query: Readonly<Record<string, string | number | undefined>>,
-): Promise<CallResult> {
+export function callJobDegree(options: ClientOptions, query: Query): Promise<CallResult> {
+  return callAction(options, 'GetDataTrackJobDegree', query);
+}
+
+/**
+ * One call of a DMS action the way Alibaba's generated SDK makes it (RPC style, POST, every parameter
+ * in the query, JSON answer); a thrown client error becomes a value. Undefined parameters are left out.
+ */
+export async function callAction(options: ClientOptions, action: string, query: Query): Promise<CallResult> {
   const client = new OpenApi(
     new $OpenApi.Config({
       accessKeyId: options.accessKeyId,
@@ -40,7 +46,7 @@ export async function callJobDegree(
     }),
   );
   const params = new $OpenApi.Params({
-    action: 'GetDataTrackJobDegree',
+    action,
     version: '2018-11-01',
     protocol: 'HTTPS',
     pathname: '/',

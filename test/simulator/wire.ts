@@ -100,7 +100,7 @@ export function codeOf(response: RawResponse): string {
   }
 }
 
-// An independent, minimal legacy-RPC signer (dms-api.md §4a), for requests the real client never sends
+// An independent, minimal legacy-RPC signer, for requests the real client never sends
 // (a malformed Timestamp).
 function pct(text: string): string {
   return encodeURIComponent(text).replace(
