@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { LONGEST_TIMER_MS, duration, integer, list, mapping, oneOf, text } from '../yaml/fields.js';
-import { failingStage, type Fault, type Outcome, type Scenario, type ScenarioOrder } from './scenario.js';
+import { listOrdersFaultSchema, orderFaultSchema } from './fault-schema.js';
+import {
+  DEFAULT_MAX_PAGE_SIZE,
+  DEFAULT_NOT_STARTED_ERROR,
+  DEFAULT_TIME_ZONE,
+  failingStage,
+  type Outcome,
+  type Scenario,
+  type ScenarioOrder,
+} from './scenario.js';
+import { localTime, ticketSchema, toScenarioTicket } from './ticket-schema.js';
+import { ticketJobProblems } from './ticket-links.js';
+import { isTimeZone, zonedTime } from './zoned-time.js';
 
 // The scenario file's schema: snake_case keys, strict mappings, defaults, cross-field rules. It turns
 // YAML values into the camelCase Scenario; scenario-file.ts adds file names and lines to the messages.
@@ -10,45 +22,6 @@ const positiveInt = integer(1);
 const span = duration({ max: LONGEST_TIMER_MS });
 const stage = oneOf(['list', 'download', 'filter']);
 const outcome = oneOf(['success', 'download_fail', 'filter_fail', 'stall']);
-const faultKind = oneOf([
-  'throttle',
-  'internal_error',
-  'unavailable',
-  'slow',
-  'malformed_json',
-  'bad_ratio',
-  'unknown_status',
-  'business_error',
-]);
-
-const faultSchema = mapping({
-  kind: faultKind,
-  delay: span.optional(),
-  code: name.optional(),
-  message: name.optional(),
-})
-  .superRefine((f, ctx) => {
-    if (f.kind !== 'slow' && f.delay !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['delay'], message: 'is only allowed with kind slow' });
-    }
-    for (const key of ['code', 'message'] as const) {
-      if (f.kind !== 'business_error' && f[key] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'is only allowed with kind business_error' });
-      }
-    }
-  })
-  .transform((f): Fault => {
-    if (f.kind === 'slow') return { kind: 'slow', delayMs: f.delay ?? 5_000 };
-    if (f.kind === 'business_error') {
-      return {
-        kind: 'business_error',
-        code: f.code ?? 'UnknownError',
-        message: f.message ?? 'simulated business error',
-      };
-    }
-    return { kind: f.kind };
-  });
-
 const ratioError = (i: { input?: unknown }): string =>
   i.input === undefined ? 'is required' : 'must be a number from 0 to 1, got {value}';
 const ratio = z.number({ error: ratioError }).min(0, { error: ratioError }).max(1, { error: ratioError });
@@ -64,7 +37,7 @@ const orderSchema = mapping({
   pause: span.optional(),
   outcome: outcome.default('success'),
   stop_at: mapping({ stage: stage.optional(), ratio }).optional(),
-  fault: faultSchema.optional(),
+  fault: orderFaultSchema.optional(),
 })
   .superRefine((o, ctx) => {
     const problem = stopAtProblem(o.outcome, o.stop_at?.stage, o.stop_at !== undefined);
@@ -114,14 +87,26 @@ const credentialSchema = mapping({
   security_token: text(16 * 1024).optional(),
 });
 
+const timeZone = text(64).refine(isTimeZone, {
+  error: 'must be an IANA time zone such as Asia/Shanghai or UTC, got {value}',
+});
+
 export const scenarioSchema = mapping(
   {
     credentials: list(credentialSchema).min(1, { error: 'must not be empty' }),
     throttle: mapping({ max_calls_per_second: positiveInt }).optional(),
     repeat_every: duration({ above: 0, max: LONGEST_TIMER_MS }).optional(),
+    timezone: timeZone.default(DEFAULT_TIME_ZONE),
+    start_time: localTime.optional(),
     orders: list(orderSchema),
+    tickets: list(ticketSchema).default([]),
+    list_orders: mapping({
+      max_page_size: integer(1, 10_000).default(DEFAULT_MAX_PAGE_SIZE),
+      fault: listOrdersFaultSchema.optional(),
+    }).optional(),
+    not_started_error: mapping({ code: name.optional(), message: name.optional() }).optional(),
   },
-  'the top level must be a mapping (credentials, throttle, repeat_every, orders), got {value}',
+  'the top level must be a mapping (credentials, throttle, repeat_every, timezone, start_time, orders, tickets, list_orders, not_started_error), got {value}',
 )
   .superRefine((s, ctx) => {
     reportDuplicates(
@@ -136,17 +121,37 @@ export const scenarioSchema = mapping(
       'id',
       ctx,
     );
+    reportDuplicates(
+      s.tickets.map((t) => t.id),
+      ['tickets'],
+      'id',
+      ctx,
+    );
+    for (const problem of ticketJobProblems(s.tickets, s.orders))
+      ctx.addIssue({ code: 'custom', ...problem });
   })
-  .transform((s): Scenario => ({
-    credentials: s.credentials.map((c) => ({
-      accessKeyId: c.access_key_id,
-      accessKeySecret: c.access_key_secret,
-      securityToken: c.security_token,
-    })),
-    throttle: s.throttle && { maxCallsPerSecond: s.throttle.max_calls_per_second },
-    repeatEveryMs: s.repeat_every,
-    orders: s.orders,
-  }));
+  .transform((s): Scenario => {
+    const zone = zonedTime(s.timezone);
+    const jobs = new Map(s.orders.map((o) => [o.id, o]));
+    return {
+      credentials: s.credentials.map((c) => ({
+        accessKeyId: c.access_key_id,
+        accessKeySecret: c.access_key_secret,
+        securityToken: c.security_token,
+      })),
+      throttle: s.throttle && { maxCallsPerSecond: s.throttle.max_calls_per_second },
+      repeatEveryMs: s.repeat_every,
+      orders: s.orders,
+      timeZone: s.timezone,
+      startEpochMs: s.start_time === undefined ? undefined : zone.fromLocal(s.start_time),
+      tickets: s.tickets.map((t) => toScenarioTicket(t, zone, jobs.get(t.id)?.tid)),
+      listOrders: s.list_orders && { maxPageSize: s.list_orders.max_page_size, fault: s.list_orders.fault },
+      notStartedError: {
+        code: s.not_started_error?.code ?? DEFAULT_NOT_STARTED_ERROR.code,
+        message: s.not_started_error?.message ?? DEFAULT_NOT_STARTED_ERROR.message,
+      },
+    };
+  });
 
 function reportDuplicates(
   values: ReadonlyArray<string | number>,

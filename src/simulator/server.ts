@@ -4,13 +4,15 @@ import type { Logger } from 'pino';
 import { listen } from '../util/http-server.js';
 import { createAuthenticator } from './authenticate.js';
 import { CallCounter } from './call-counter.js';
-import { callKey, dispatch, rejected } from './dispatch.js';
+import { rejected, type PlannedAnswer } from './answer.js';
+import { callKey, dispatch } from './dispatch.js';
 import { parseParams } from './encoding.js';
 import { gatewayError, gatewayErrorBody } from './errors.js';
 import { RateLimiter } from './throttle.js';
-import type { PlannedAnswer } from './job-degree.js';
 import type { ReceivedRequest } from './request.js';
 import type { Scenario } from './scenario.js';
+import { momentAt } from './tickets.js';
+import { createWorld } from './world.js';
 
 export interface SimulatorOptions {
   scenario: Scenario;
@@ -20,7 +22,10 @@ export interface SimulatorOptions {
   port?: number;
   /** ms elapsed on the scenario timeline; default: real time since start. Tests pass a fixed value. */
   elapsedMs?: () => number;
-  /** Wall clock (ms since epoch) for timestamps, nonce expiry and throttling; default Date.now. */
+  /**
+   * Wall clock (ms since epoch) for timestamps, nonce expiry and throttling, and for ticket times unless
+   * the scenario fixes its `start_time`; default Date.now.
+   */
   now?: () => number;
   /** Optional; one line per rejected request (its code, never a secret). */
   logger?: Logger;
@@ -49,8 +54,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const limit = options.scenario.throttle;
   const limiter = limit === undefined ? undefined : new RateLimiter(limit.maxCallsPerSecond);
   const counter = new CallCounter();
-  // Looked up on every call: a map keeps a 10,000-order scenario as fast as a small one.
-  const orders = new Map(options.scenario.orders.map((o) => [o.id, o]));
+  const world = createWorld(options.scenario);
   const delayed = new Set<ServerResponse>();
   let closing = false;
 
@@ -61,7 +65,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (!result.ok) return rejected(result.error);
     counter.add(callKey(result.value));
     if (limiter !== undefined && !limiter.allow(now())) return rejected(gatewayError('Throttling.User'));
-    return dispatch(result.value, request.path, options.scenario, orders, elapsedMs(), requestId);
+    const moment = momentAt(elapsedMs(), now(), options.scenario);
+    return dispatch(result.value, request.path, world, moment, requestId);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

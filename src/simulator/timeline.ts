@@ -101,3 +101,18 @@ export function jobProgressAt(order: ScenarioOrder, elapsedMs: number): JobProgr
   }
   return { status: 'FILTER_SUCCESS', list: 1, download: 1, filter: 1 };
 }
+
+/**
+ * When the job reaches its final status, as an offset from the scenario's start (its `start` included),
+ * and whether that status is a failure; undefined for a job that never ends (stall).
+ */
+export function jobEndAt(
+  order: ScenarioOrder,
+): { readonly atMs: number; readonly failed: boolean } | undefined {
+  if (order.outcome === 'stall') return undefined;
+  const all = phases(order);
+  const stop = stopOffset(order, all);
+  if (stop !== undefined) return { atMs: order.startMs + stop, failed: true };
+  const last = all[all.length - 1];
+  return last && { atMs: order.startMs + last.offsetMs + last.durationMs, failed: false };
+}

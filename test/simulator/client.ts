@@ -22,11 +22,18 @@ export type CallResult =
   | { ok: true; statusCode: number; body: Record<string, unknown> }
   | { ok: false; code: string | undefined; statusCode: number | undefined; name: string; message: string };
 
+export type Query = Readonly<Record<string, string | number | undefined>>;
+
 /** One GetDataTrackJobDegree call; a thrown client error becomes a value. */
-export async function callJobDegree(
-  options: ClientOptions,
-  query: Readonly<Record<string, string | number | undefined>>,
-): Promise<CallResult> {
+export function callJobDegree(options: ClientOptions, query: Query): Promise<CallResult> {
+  return callAction(options, 'GetDataTrackJobDegree', query);
+}
+
+/**
+ * One call of a DMS action the way Alibaba's generated SDK makes it (RPC style, POST, every parameter
+ * in the query, JSON answer); a thrown client error becomes a value. Undefined parameters are left out.
+ */
+export async function callAction(options: ClientOptions, action: string, query: Query): Promise<CallResult> {
   const client = new OpenApi(
     new $OpenApi.Config({
       accessKeyId: options.accessKeyId,
@@ -40,7 +47,7 @@ export async function callJobDegree(
     }),
   );
   const params = new $OpenApi.Params({
-    action: 'GetDataTrackJobDegree',
+    action,
     version: '2018-11-01',
     protocol: 'HTTPS',
     pathname: '/',

@@ -192,7 +192,7 @@ describe('hand-signed legacy requests', () => {
     ['a malformed Timestamp', () => base('2026-11-28 12:00:00', 'n-format'), 'InvalidTimeStamp.Format', 400],
     ['a stale Timestamp', () => base('2020-01-01T00:00:00Z', 'n-stale'), 'InvalidTimeStamp.Expired', 400],
     ['another version', () => base(now(), 'n-version', { Version: '2099-01-01' }), 'InvalidVersion', 400],
-    ['another action', () => base(now(), 'n-action', { Action: 'ListOrders' }), 'InvalidApi.NotFound', 404],
+    ['another action', () => base(now(), 'n-action', { Action: 'DeleteOrder' }), 'InvalidApi.NotFound', 404],
   ] as const)('rejects %s', async (_name, query, code, status) => {
     const response = await send(sim.port, 'POST', `/?${query()}`, { host: sim.endpoint });
     expect([response.status, codeOf(response)]).toEqual([status, code]);

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, parseScenario } from '../../src/simulator/scenario-file.js';
+import { RESULT_SCOPES } from '../../src/simulator/scenario.js';
 
 const FIXTURES = 'test/fixtures/scenarios';
 const badFiles = (await readdir(join(FIXTURES, 'bad'))).filter((f) => f.endsWith('.yaml')).sort();
@@ -76,5 +77,70 @@ describe('a scenario file using every key', () => {
   it('reads the golden scenario the exporter tests use', async () => {
     const result = await loadScenarioFile('test/fixtures/golden/scenario.yaml');
     expect(result.ok).toBe(true);
+  });
+});
+
+describe('a scenario file with tickets', () => {
+  it('is read with absolute times in its zone, tenants from the jobs and defaults filled in', async () => {
+    const result = await loadScenarioFile(join(FIXTURES, 'good', 'discovery.yaml'));
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    const scenario = result.value;
+    expect(scenario.timeZone).toBe('Asia/Shanghai');
+    expect(scenario.startEpochMs).toBeUndefined();
+    expect(scenario.listOrders).toEqual({
+      maxPageSize: 50,
+      fault: { kind: 'unavailable', fromMs: 120_000, untilMs: 150_000 },
+    });
+    expect(scenario.notStartedError).toEqual({
+      code: 'UnknownError',
+      message: 'The ticket has not been approved yet.',
+    });
+    const tickets = scenario.tickets ?? [];
+    expect(tickets.map((t) => [t.id, t.pluginType, t.tid])).toEqual([
+      [2001, 'DATA_TRACK', 3000],
+      [2002, 'DATA_TRACK', 3000],
+      [2003, 'DATA_TRACK', 3000],
+      [2004, 'DATA_TRACK', 3000],
+      [2005, 'DATA_TRACK', undefined],
+      [3001, 'DATA_CORRECT', undefined],
+      [3002, 'DATA_EXPORT', undefined],
+      [3003, 'PERM_APPLY', undefined],
+    ]);
+    expect(tickets[6]).toEqual({
+      id: 3002,
+      pluginType: 'DATA_EXPORT',
+      tid: undefined,
+      created: { epochMs: Date.UTC(2026, 0, 1, 2) },
+      approved: undefined,
+      end: { status: 'cancel', at: { epochMs: Date.UTC(2026, 0, 1, 3) } },
+      committer: 'simulator',
+      committerId: 1,
+      comment: 'export for the auditors',
+      scopes: RESULT_SCOPES,
+    });
+    expect(tickets[3]?.detail).toEqual({
+      databaseSearchName: 'simulated@127.0.0.1:3306',
+      dbId: 2004,
+      schemaName: 'simulated',
+      logic: false,
+      tableNames: ['orders'],
+      trackTypes: ['INSERT', 'UPDATE', 'DELETE'],
+      jobStart: { offsetMs: -70 * 60_000 },
+      jobEnd: { offsetMs: -10 * 60_000 },
+    });
+    expect(tickets[7]?.scopes).toEqual(['AS_ADMIN']);
+  });
+
+  it('reads start_time in the scenario zone', () => {
+    const text =
+      'credentials: [{ access_key_id: a, access_key_secret: b }]\ntimezone: UTC\nstart_time: 2026-01-05 09:00:00\norders: []\n';
+    const result = parseScenario(text, 'scenario.yaml');
+    expect(result.ok && result.value.startEpochMs).toBe(Date.UTC(2026, 0, 5, 9));
+  });
+
+  it('keeps a scenario without tickets as it was: no tickets, Asia/Shanghai, no ListOrders settings', async () => {
+    const result = await loadScenarioFile(join(FIXTURES, 'good', 'full.yaml'));
+    if (!result.ok) throw new Error(result.error.join('\n'));
+    expect(result.value).toMatchObject({ tickets: [], timeZone: 'Asia/Shanghai', listOrders: undefined });
   });
 });
