@@ -14,6 +14,9 @@ export interface ExporterFlags {
   readonly logLevel: LevelWithSilent;
   readonly logFormat: LogFormat;
   readonly demo: boolean;
+  /** exporter-toolkit web config (TLS, basic auth, headers); undefined: plain HTTP, no auth. */
+  readonly webConfigFile: string | undefined;
+  readonly enableLifecycle: boolean;
 }
 
 export type Command =
@@ -36,11 +39,15 @@ Prometheus exporter for Alibaba Cloud DMS data-tracking tickets (GetDataTrackJob
 
 Flags:
   --config.file=PATH           configuration file (default: config.yaml)
-  --config.check               validate the configuration, print OK or the errors, exit 0 or 1
+  --config.check               validate the configuration (and the --web.config.file, if given),
+                               print OK or the errors, exit 0 or 1
   --config.max-bytes=N         refuse a configuration file larger than N bytes (default: ${DEFAULT_LIMITS.maxBytes})
   --config.max-orders=N        refuse a configuration with more than N orders (default: ${DEFAULT_LIMITS.maxOrders})
   --web.listen-address=ADDR    HOST:PORT or :PORT to serve /metrics on
                                (default: :${DEFAULT_PORT}; with --demo, 127.0.0.1:${DEFAULT_PORT})
+  --web.config.file=PATH       web configuration in the Prometheus exporter-toolkit format:
+                               TLS, basic auth, response headers (default: none, plain HTTP)
+  --web.enable-lifecycle       allow POST /-/reload (SIGHUP always reloads)
   --log.level=LEVEL            debug, info, warn or error (default: info)
   --log.format=FORMAT          logfmt or json (default: logfmt)
   --demo                       run against a built-in DMS simulator with demo orders (no account needed)
@@ -59,6 +66,8 @@ const EXPORTER_OPTIONS = {
   'config.max-orders': { type: 'string', default: String(DEFAULT_LIMITS.maxOrders) },
   // No default here: the demo's default (loopback only) differs from the exporter's.
   'web.listen-address': { type: 'string' },
+  'web.config.file': { type: 'string' },
+  'web.enable-lifecycle': { type: 'boolean', default: false },
   'log.level': { type: 'string', default: 'info' },
   'log.format': { type: 'string', default: 'logfmt' },
   demo: { type: 'boolean', default: false },
@@ -107,6 +116,9 @@ function parseExporter(argv: readonly string[]): Command {
       configCheck: values['config.check'],
       limits: { maxBytes, maxOrders },
       demo: values.demo,
+      // An empty value means none, as in the exporter-toolkit.
+      webConfigFile: values['web.config.file'] === '' ? undefined : values['web.config.file'],
+      enableLifecycle: values['web.enable-lifecycle'],
     },
   };
 }

@@ -2,12 +2,14 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { createCollector, type Collector } from './collector/collector.js';
 import { createAlibabaDmsClient } from './dms/alibaba-client.js';
-import { createApp, createHttpServer } from './http/app.js';
+import { createApp } from './http/app.js';
 import { createSelfMetrics, type BuildInfo } from './metrics/self-metrics.js';
 import { openRuntimeStore, type ClientFactory, type ConfigSource, type RuntimeStore } from './runtime.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { listen, type ListenAddress, type ListeningServer } from './util/http-server.js';
 import { ok, type Result } from './util/result.js';
+import type { WebConfig } from './web/load.js';
+import { createWebServer } from './web/server.js';
 
 export interface ExporterOptions {
   readonly source: ConfigSource;
@@ -16,13 +18,16 @@ export interface ExporterOptions {
   readonly clock?: Clock;
   /** How a profile becomes a DMS client; the Alibaba SDK unless a test says otherwise. */
   readonly makeClient?: ClientFactory;
+  /** Allow POST /-/reload (--web.enable-lifecycle); off unless asked for, as in Prometheus. */
+  readonly enableLifecycle?: boolean;
 }
 
 export interface Exporter {
   readonly app: Koa;
   readonly store: RuntimeStore;
   readonly collector: Collector;
-  listen(address: ListenAddress): Promise<ListeningServer>;
+  /** Serves the app: plain HTTP without a web config, else with its TLS, basic auth and headers. */
+  listen(address: ListenAddress, web?: WebConfig): Promise<ListeningServer>;
 }
 
 /**
@@ -50,11 +55,12 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
     logger,
     version: build.version,
     clock,
+    enableLifecycle: options.enableLifecycle ?? false,
   });
   return ok({
     app,
     store: store.value,
     collector,
-    listen: (address) => listen(createHttpServer(app), address),
+    listen: (address, web) => listen(createWebServer(app.callback(), web, logger), address),
   });
 }

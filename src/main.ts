@@ -9,6 +9,7 @@ import { createLogger } from './logging.js';
 import { loadScenarioFile } from './simulator/scenario-file.js';
 import { startSimulator } from './simulator/server.js';
 import type { ListenAddress } from './util/http-server.js';
+import { describeWebConfig, readWebConfigFile, type WebConfigResult } from './web/load.js';
 
 // The only impure entry point: flags, files, signals, listening. Everything else is built by
 // createExporter (exporter.ts), which the tests use too.
@@ -44,32 +45,52 @@ async function main(argv: readonly string[]): Promise<number | 'serving'> {
 
 async function checkConfig(flags: ExporterFlags): Promise<number> {
   const loaded = await loadConfigFile(flags.configFile, process.env, flags.limits);
-  if (!loaded.ok) {
-    process.stderr.write(`${loaded.error.join('\n')}\n`);
+  const web = flags.webConfigFile === undefined ? undefined : readWebConfigFile(flags.webConfigFile);
+  const errors = [...(loaded.ok ? [] : loaded.error), ...(web?.ok === false ? web.error : [])];
+  if (errors.length > 0) {
+    process.stderr.write(`${errors.join('\n')}\n`);
     return 1;
   }
-  const { orders, profiles } = loaded.value;
-  process.stdout.write(`${flags.configFile}: OK (${orders.length} orders, ${profiles.size} profiles)\n`);
+  if (loaded.ok) {
+    const { orders, profiles } = loaded.value;
+    process.stdout.write(`${flags.configFile}: OK (${orders.length} orders, ${profiles.size} profiles)\n`);
+  }
+  if (web?.ok === true) process.stdout.write(`${web.value.file}: OK (${describeWebConfig(web.value)})\n`);
   return 0;
 }
 
 async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
+  // Checked first: a server that was asked for TLS or auth must not start without them.
+  const web: WebConfigResult | undefined =
+    flags.webConfigFile === undefined ? undefined : readWebConfigFile(flags.webConfigFile);
+  if (web?.ok === false) {
+    process.stderr.write(`${web.error.join('\n')}\n`);
+    return 1;
+  }
   const logger = createLogger(flags.logLevel, flags.logFormat);
   const demo = flags.demo ? await startDemo(logger) : undefined;
   const exporter = await createExporter({
     source: demo?.source ?? (() => loadConfigFile(flags.configFile, process.env, flags.limits)),
     logger,
     build: { version: VERSION, revision: REVISION },
+    enableLifecycle: flags.enableLifecycle,
   });
   if (!exporter.ok) {
     process.stderr.write(`${exporter.error.join('\n')}\n`);
     await demo?.close();
     return 1;
   }
-  const server = await exporter.value.listen(flags.listen);
+  const server = await exporter.value.listen(flags.listen, web?.value);
   const { orders } = exporter.value.store.current().config;
   logger.info(
-    { address: server.address, orders: orders.length, version: VERSION, demo: flags.demo },
+    {
+      address: server.address,
+      orders: orders.length,
+      version: VERSION,
+      demo: flags.demo,
+      web: web === undefined ? 'plain HTTP' : describeWebConfig(web.value),
+      lifecycle: flags.enableLifecycle,
+    },
     'serving metrics at /metrics',
   );
   process.on('SIGHUP', () => void exporter.value.store.reload());

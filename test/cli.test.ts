@@ -13,6 +13,8 @@ describe('parseCommandLine', () => {
         logLevel: 'info',
         logFormat: 'logfmt',
         demo: false,
+        webConfigFile: undefined,
+        enableLifecycle: false,
       },
     });
   });
@@ -54,6 +56,13 @@ describe('parseCommandLine', () => {
         logFormat: 'json',
       },
     });
+  });
+
+  it('reads the web config file and the lifecycle switch (an empty file name means none)', () => {
+    expect(parseCommandLine(['--web.config.file=web.yml', '--web.enable-lifecycle'])).toMatchObject({
+      flags: { webConfigFile: 'web.yml', enableLifecycle: true },
+    });
+    expect(parseCommandLine(['--web.config.file='])).toMatchObject({ flags: { webConfigFile: undefined } });
   });
 
   it.each([

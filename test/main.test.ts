@@ -1,10 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeCertDir } from './support/certs.js';
 import { runExporter, serveExporter, serveSimulator, type Serving } from './support/process.js';
 import { waitFor } from './support/services.js';
 import { sampleValue, scenarioYaml } from './support/stack.js';
+import { call } from './support/web.js';
 
 async function tempFile(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dms-exporter-'));
@@ -215,6 +218,80 @@ ${orders}`;
     } finally {
       expect((await exporter.stop()).code).toBe(0);
       await simulator.stop();
+    }
+  });
+});
+
+describe('web configuration (the built dist/main.js)', () => {
+  const certs = makeCertDir();
+  certs.makeCa('ca');
+  certs.makeLeaf('server', 'ca', 'DNS:localhost,IP:127.0.0.1');
+  afterAll(() => certs.remove());
+  const webFile = (text: string): string => {
+    writeFileSync(certs.path('web.yml'), text);
+    return certs.path('web.yml');
+  };
+  // alice-password, bcrypt cost 4 (test/fixtures/web).
+  const GOOD = `tls_server_config:
+  cert_file: server.crt
+  key_file: server.key
+basic_auth_users:
+  alice: '$2y$04$mEAp0wdZP/4CbJb4pkp/yOl0/Uq2bK7rafbLruX3cJPc9j6Uqu4oa'
+`;
+
+  it('refuses to start on a bad web config file, naming file, line and key, and exits 1', async () => {
+    const path = webFile('tls_server_config:\n  cert_file: server.crt\n');
+    const result = await runExporter([
+      '--demo',
+      `--web.config.file=${path}`,
+      '--web.listen-address=127.0.0.1:0',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`${path}:2: tls_server_config.cert_file: needs key_file\n`);
+  });
+
+  it('--config.check checks the web config file too', async () => {
+    const good = await runExporter([
+      '--config.check',
+      '--config.file=config.yaml',
+      `--web.config.file=${webFile(GOOD)}`,
+    ]);
+    expect(good.stderr).toBe('');
+    expect(good.stdout).toMatch(
+      new RegExp(
+        `^config\\.yaml: OK \\(.*\\)\\n${certs.path('web.yml')}: OK \\(TLS \\(client certificates: NoClientCert\\), 1 basic auth user, 0 extra headers\\)\\n$`,
+      ),
+    );
+    const bad = await runExporter([
+      '--config.check',
+      '--config.file=config.yaml',
+      `--web.config.file=${webFile('foo: 1\n')}`,
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${certs.path('web.yml')}:1: unknown key "foo"`);
+  });
+
+  it('serves TLS with basic auth; POST /-/reload needs --web.enable-lifecycle', async () => {
+    const path = webFile(GOOD);
+    const ca = readFileSync(certs.path('ca.crt'));
+    for (const lifecycle of [false, true]) {
+      const exporter = await serveExporter([
+        '--demo',
+        `--web.config.file=${path}`,
+        ...(lifecycle ? ['--web.enable-lifecycle'] : []),
+      ]);
+      try {
+        const url = exporter.url.replace('http://127.0.0.1', 'https://localhost');
+        expect((await call(url, '/metrics', { ca })).status).toBe(401);
+        const metrics = await call(url, '/metrics', { ca, auth: 'alice:alice-password' });
+        expect(metrics.status).toBe(200);
+        expect(metrics.body).toContain('aliyun_dms_datatrack_up{');
+        const reload = await call(url, '/-/reload', { ca, auth: 'alice:alice-password', method: 'POST' });
+        expect(reload.status).toBe(lifecycle ? 200 : 403);
+      } finally {
+        expect((await exporter.stop()).code).toBe(0);
+      }
+      expect(exporter.output()).not.toContain('alice-password');
     }
   });
 });

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from 'pino';
@@ -7,6 +6,7 @@ import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, renderScrape } from '../me
 import type { SelfMetrics } from '../metrics/self-metrics.js';
 import type { RuntimeStore } from '../runtime.js';
 import type { Clock } from '../util/clock.js';
+import { lifecycleGuard } from '../web/lifecycle.js';
 import { scrapeTimeoutMs } from './deadline.js';
 import { renderLandingPage } from './landing.js';
 
@@ -17,6 +17,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly version: string;
   readonly clock: Clock;
+  /** Whether POST /-/reload may be used (--web.enable-lifecycle); SIGHUP works either way. */
+  readonly enableLifecycle: boolean;
 }
 
 /** The HTTP surface. Never listens itself: tests drive `app.callback()` or a port. */
@@ -60,7 +62,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.body = 'Ready\n';
   });
 
-  router.post('/-/reload', async (ctx) => {
+  router.post('/-/reload', lifecycleGuard(deps.enableLifecycle), async (ctx) => {
     const result = await deps.store.reload();
     if (result.ok) {
       ctx.body = 'Config reloaded\n';
@@ -93,10 +95,4 @@ function internalErrors(logger: Logger): Koa.Middleware {
       ctx.body = 'Internal error\n';
     }
   };
-}
-
-/** A node:http server for the app (Koa's handler returns a promise that node:http ignores; Koa handles its errors). */
-export function createHttpServer(app: Koa): Server {
-  const handle = app.callback();
-  return createServer((req, res) => void handle(req, res));
 }

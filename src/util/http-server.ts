@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** Where a server listens: `host` undefined means every interface, as `:PORT` does for exporters. */
@@ -6,6 +7,9 @@ export interface ListenAddress {
   readonly host: string | undefined;
   readonly port: number;
 }
+
+/** What the exporter serves on: node:http, or node:https when a web config turns TLS on. */
+export type WebServer = Server | HttpsServer;
 
 export interface ListeningServer {
   /** `HOST:PORT` as bound (`[v6]:PORT` for IPv6), with the real port when 0 was asked for. */
@@ -16,7 +20,7 @@ export interface ListeningServer {
 }
 
 /** Listens, resolving once bound (or rejecting with the bind error, e.g. EADDRINUSE). */
-export function listen(server: Server, at: ListenAddress): Promise<ListeningServer> {
+export function listen(server: WebServer, at: ListenAddress): Promise<ListeningServer> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(at.port, at.host, () => {
@@ -32,7 +36,7 @@ export function listen(server: Server, at: ListenAddress): Promise<ListeningServ
   });
 }
 
-function closeServer(server: Server, graceMs = 2_000): Promise<void> {
+function closeServer(server: WebServer, graceMs = 2_000): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     // Scrapers keep connections alive; idle ones would hold close() open.

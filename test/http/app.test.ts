@@ -170,7 +170,11 @@ describe('GET /metrics against the simulator', () => {
         '  - { id: 1, list: 60s, download: 60s, filter: 60s }\n  - { id: 2, list: 60s, download: 60s, filter: 60s }\n',
       ),
     );
-    stack = await startStack({ scenario, configText: SIMPLE_CONFIG('  - id: 1\n  - id: 2\n') });
+    stack = await startStack({
+      scenario,
+      configText: SIMPLE_CONFIG('  - id: 1\n  - id: 2\n'),
+      enableLifecycle: true,
+    });
     expect((await stack.scrape()).text).toContain('aliyun_dms_datatrack_up{order_id="2"} 1');
 
     stack.setConfigText(SIMPLE_CONFIG('  - id: 1\n'));

@@ -33,6 +33,8 @@ export async function startStack(options: {
   elapsedMs?: () => number;
   env?: Record<string, string>;
   clock?: Clock;
+  /** Allow POST /-/reload, as --web.enable-lifecycle does. */
+  enableLifecycle?: boolean;
 }): Promise<Stack> {
   const simulator = await startSimulator({
     scenario: options.scenario,
@@ -60,6 +62,7 @@ export async function startStack(options: {
     logger: createLogger('debug', 'json', sink),
     build: { version: 'test', revision: 'test' },
     ...(options.clock ? { clock: options.clock } : {}),
+    enableLifecycle: options.enableLifecycle ?? false,
   });
   if (!exporter.ok) {
     await simulator.close();

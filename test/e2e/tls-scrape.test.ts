@@ -1,0 +1,80 @@
+/**
+ * The shipped TLS examples with the real programs: the built exporter started with
+ * prometheus/web-config.yml, scraped by a real Prometheus with the job of
+ * prometheus/prometheus-tls.yml (only the target and interval changed), and by a copy of that job
+ * with a wrong password, which must fail with 401.
+ */
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCertDir, type CertDir } from '../support/certs.js';
+import { serveExporter, startProgram, type Program, type Serving } from '../support/process.js';
+import { freePort, waitFor } from '../support/services.js';
+
+interface Target {
+  labels: { job: string };
+  health: string;
+  lastError: string;
+}
+
+let certs: CertDir;
+let exporter: Serving | undefined;
+let prometheus: Program | undefined;
+let prometheusUrl = '';
+
+async function targets(): Promise<Target[]> {
+  const response = await fetch(`${prometheusUrl}/api/v1/targets`);
+  return ((await response.json()) as { data: { activeTargets: Target[] } }).data.activeTargets;
+}
+
+beforeAll(async () => {
+  certs = makeCertDir('dms-e2e-tls-');
+  certs.makeCa('exporter-ca');
+  certs.makeLeaf('exporter', 'exporter-ca', 'DNS:localhost,IP:127.0.0.1');
+  copyFileSync('prometheus/web-config.yml', certs.path('web-config.yml'));
+  writeFileSync(certs.path('dms-exporter.password'), 'change-me\n');
+  writeFileSync(certs.path('wrong.password'), 'not-the-password\n');
+  exporter = await serveExporter(['--demo', `--web.config.file=${certs.path('web-config.yml')}`]);
+  const port = exporter.url.split(':').pop() ?? '';
+
+  const job = readFileSync('prometheus/prometheus-tls.yml', 'utf8')
+    .replace("['localhost:10036']", `['localhost:${port}']`)
+    .replace('scrape_interval: 60s', 'scrape_interval: 1s')
+    .replace('scrape_timeout: 15s', 'scrape_timeout: 1s');
+  const wrongJob = job
+    .replace('scrape_configs:\n', '')
+    .replace('job_name: dms-datatrack', 'job_name: wrong-password')
+    .replace('password_file: dms-exporter.password', 'password_file: wrong.password');
+  writeFileSync(certs.path('prometheus.yml'), `${job}${wrongJob}`);
+  const prometheusPort = await freePort();
+  prometheus = startProgram('prometheus', 'prometheus', [
+    `--config.file=${certs.path('prometheus.yml')}`,
+    `--storage.tsdb.path=${certs.path('prom-data')}`,
+    `--web.listen-address=127.0.0.1:${prometheusPort}`,
+  ]);
+  prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+  await waitFor(
+    'Prometheus to scrape both jobs',
+    async () => {
+      const all = await targets();
+      return all.length === 2 && all.every((t) => t.health !== 'unknown') ? true : undefined;
+    },
+    30_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${prometheus?.output().slice(-3000) ?? ''}`);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await exporter?.stop();
+  certs.remove();
+});
+
+describe('Prometheus scraping the exporter over TLS with basic auth (shipped examples)', () => {
+  it('scrapes with the right password, and gets 401 with a wrong one', async () => {
+    const byJob = new Map((await targets()).map((t) => [t.labels.job, t]));
+    expect(byJob.get('dms-datatrack')).toMatchObject({ health: 'up', lastError: '' });
+    expect(byJob.get('wrong-password')?.health).toBe('down');
+    expect(byJob.get('wrong-password')?.lastError).toContain('401');
+  });
+});
