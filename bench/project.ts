@@ -56,6 +56,7 @@ export function createJobReader(target: DmsTarget): (orderId: number) => Promise
         securityToken: undefined,
       },
       rateLimit: undefined,
+      discovery: undefined,
     },
     { userAgent: 'dms-datatrack-exporter-bench-baseline' },
   );

@@ -30,9 +30,12 @@ export function configJsonSchema(): JsonSchema {
 export function configTables(schema: JsonSchema): Record<string, string> {
   const top = schema.properties ?? {};
   const profile = top.profiles?.additionalProperties;
+  const profileFields = typeof profile === 'object' ? (profile.properties ?? {}) : {};
   return {
     top: table(schema),
     profiles: table(typeof profile === 'object' ? profile : {}),
+    discovery: table(profileFields.discovery ?? {}),
+    rate_limit: table(profileFields.rate_limit ?? {}),
     scrape: table(top.scrape ?? {}),
     orders: table(top.orders?.items ?? {}),
   };

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { configFromText } from './config/load.js';
 import type { ConfigSource } from './runtime.js';
+import { parseScenario } from './simulator/scenario-file.js';
+import type { Scenario } from './simulator/scenario.js';
 import { startSimulator } from './simulator/server.js';
-import type { Scenario, ScenarioOrder } from './simulator/scenario.js';
 
-// Everything `--demo` is: a built-in simulator with generated credentials, a handful of tickets that
-// move through every state, and the exporter config pointing at it.
-
-const S = 1000;
+// Everything `--demo` is: a built-in simulator with generated credentials, tickets whose jobs move
+// through every state, and an exporter config that finds them by ticket discovery (no order ids to
+// write). The scenario is a scenario file like any other, so the same checks apply to it.
 
 /**
  * The demo starts 40 s into the simulator's timeline: at 0 s every job is still listing, at 40 s a
@@ -16,64 +16,53 @@ const S = 1000;
  */
 const HEAD_START_MS = 40_000;
 
-type DemoOrder = Pick<ScenarioOrder, 'id' | 'name'> & Partial<ScenarioOrder>;
-
 // Every job status shows up within the first minute; the timeline wraps every ten minutes so a
-// long-running demo keeps changing.
-const ORDERS: readonly DemoOrder[] = [
-  { id: 1001, name: 'finishes-quickly', listMs: 5 * S, pauseMs: 1 * S, downloadMs: 10 * S, filterMs: 5 * S },
-  { id: 1002, name: 'long-listing', listMs: 240 * S },
-  { id: 1003, name: 'long-download', listMs: 10 * S, downloadMs: 300 * S },
-  { id: 1004, name: 'long-filter', listMs: 5 * S, downloadMs: 20 * S, filterMs: 400 * S },
-  { id: 1005, name: 'waits-after-listing', listMs: 15 * S, pauseMs: 120 * S },
-  { id: 1006, name: 'waits-after-download', listMs: 5 * S, downloadMs: 10 * S, pauseMs: 200 * S },
-  { id: 1007, name: 'starts-late', startMs: 300 * S },
-  {
-    id: 1008,
-    name: 'download-fails',
-    listMs: 5 * S,
-    downloadMs: 40 * S,
-    outcome: 'download_fail',
-    stopAt: { stage: 'download', ratio: 0.6 },
-  },
-  {
-    id: 1009,
-    name: 'filter-fails',
-    listMs: 5 * S,
-    downloadMs: 10 * S,
-    filterMs: 30 * S,
-    outcome: 'filter_fail',
-    stopAt: { stage: 'filter', ratio: 0.5 },
-  },
-  {
-    id: 1010,
-    name: 'stalls-downloading',
-    listMs: 10 * S,
-    downloadMs: 60 * S,
-    outcome: 'stall',
-    stopAt: { stage: 'download', ratio: 0.35 },
-  },
-];
+// long-running demo keeps changing. Ticket 1011 is created a minute after the demo starts, so the
+// next discovery run (every 15 s) picks it up; 1012 waits for approval.
+const ORDERS = `
+  - { id: 1001, list: 5s, pause: 1s, download: 10s, filter: 5s }
+  - { id: 1002, list: 240s }
+  - { id: 1003, list: 10s, download: 300s }
+  - { id: 1004, list: 5s, download: 20s, filter: 400s }
+  - { id: 1005, list: 15s, pause: 120s }
+  - { id: 1006, list: 5s, download: 10s, pause: 200s }
+  - { id: 1007, start: 300s }
+  - { id: 1008, list: 5s, download: 40s, outcome: download_fail, stop_at: { ratio: 0.6 } }
+  - { id: 1009, list: 5s, download: 10s, filter: 30s, outcome: filter_fail, stop_at: { ratio: 0.5 } }
+  - { id: 1010, list: 10s, download: 60s, outcome: stall, stop_at: { stage: download, ratio: 0.35 } }
+  - { id: 1011, start: 110s, list: 30s, download: 60s }
+  - { id: 1012 }`;
 
-/** Every status (INIT..FILTER_SUCCESS, DOWNLOAD_FAIL, FILTER_FAIL, one stalled), repeating every 10 minutes. */
+const TICKETS = `
+  - { id: 1001, created: -3h, approved: -2h, committer: alice, comment: finishes quickly }
+  - { id: 1002, created: -3h, approved: -2h, committer: bob, comment: long listing }
+  - { id: 1003, created: -5h, approved: -4h, committer: alice, comment: long download }
+  - { id: 1004, created: -1d, approved: -20h, committer: carol, comment: long filter }
+  - { id: 1005, created: -2h, approved: -1h, committer: bob, comment: waits after listing }
+  - { id: 1006, created: -2h, approved: -1h, committer: dave, comment: waits after download }
+  - { id: 1007, created: -1h, approved: -30m, committer: erin, comment: starts late }
+  - { id: 1008, created: -6h, approved: -5h, committer: carol, comment: download fails }
+  - { id: 1009, created: -6h, approved: -5h, committer: dave, comment: filter fails }
+  - { id: 1010, created: -7h, approved: -6h, committer: alice, comment: stalls downloading }
+  - { id: 1011, created: 100s, approved: 105s, committer: erin, comment: created during the demo }
+  - { id: 1012, created: -20m, committer: frank, comment: waits for approval }
+  - { id: 2001, plugin_type: DATA_CORRECT, created: -1h, comment: not a data-tracking ticket }`;
+
+/** The demo's scenario; throws only if this file's own text is wrong (a test parses it). */
 export function demoScenario(credentials: { accessKeyId: string; accessKeySecret: string }): Scenario {
-  return {
-    credentials: [credentials],
-    repeatEveryMs: 600 * S,
-    orders: ORDERS.map((o): ScenarioOrder => ({
-      startMs: 0,
-      listMs: 20 * S,
-      downloadMs: 60 * S,
-      filterMs: 30 * S,
-      pauseMs: 2 * S,
-      outcome: 'success',
-      ...o,
-    })),
-  };
+  const text = `credentials:
+  - { access_key_id: '${credentials.accessKeyId}', access_key_secret: '${credentials.accessKeySecret}' }
+repeat_every: 10m
+orders:${ORDERS}
+tickets:${TICKETS}
+`;
+  const parsed = parseScenario(text, 'demo scenario');
+  if (!parsed.ok) throw new Error(parsed.error.join('\n'));
+  return parsed.value;
 }
 
 export interface Demo {
-  /** The exporter config for the demo: one profile pointing at the simulator, its orders. */
+  /** The exporter config for the demo: one profile pointing at the simulator, discovery on. */
   readonly source: ConfigSource;
   close(): Promise<void>;
 }
@@ -94,16 +83,14 @@ export async function startDemo(logger: Logger): Promise<Demo> {
     { endpoint: simulator.endpoint },
     'demo: built-in DMS simulator started with generated credentials',
   );
-  const orders = ORDERS.map((o) => `  - { id: ${o.id}, name: ${o.name ?? `demo-${o.id}`} }`);
   const text = `profiles:
   default:
     endpoint: '${simulator.endpoint}'
     protocol: http
     access_key_id: \${DEMO_ACCESS_KEY_ID}
     access_key_secret: \${DEMO_ACCESS_KEY_SECRET}
+    discovery: { enabled: true, interval: 15s, keep_finished_for: 1h }
 scrape: { timeout: 10s, concurrency: 8, terminal_recheck: 1m }
-orders:
-${orders.join('\n')}
 `;
   const env = {
     DEMO_ACCESS_KEY_ID: credentials.accessKeyId,

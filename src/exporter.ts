@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { createCollector, type Collector } from './collector/collector.js';
+import { DiscoveryService } from './discovery/service.js';
 import { createAlibabaDmsClient } from './dms/alibaba-client.js';
 import { createApp } from './http/app.js';
 import { createSelfMetrics, type BuildInfo } from './metrics/self-metrics.js';
@@ -26,6 +27,8 @@ export interface Exporter {
   readonly app: Koa;
   readonly store: RuntimeStore;
   readonly collector: Collector;
+  /** Stops background work (ticket discovery timers). */
+  stop(): void;
   /** Serves the app: plain HTTP without a web config, else with its TLS, basic auth and headers. */
   listen(address: ListenAddress, web?: WebConfig): Promise<ListeningServer>;
 }
@@ -39,12 +42,20 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
   const clock = options.clock ?? systemClock;
   const self = createSelfMetrics(build);
   const userAgent = `dms-datatrack-exporter/${build.version}`;
+  const discovery = new DiscoveryService({ clock, api: self.recorder, recorder: self.discovery, logger });
   const store = await openRuntimeStore({
     source: options.source,
     makeClient: options.makeClient ?? ((profile) => createAlibabaDmsClient(profile, { userAgent })),
     onLoaded: (success) => self.configLoaded(success, clock.now()),
     logger,
     clock,
+    discovered: () => discovery.orders,
+    onRuntime: ({ config, target }) =>
+      discovery.configure(config, (profile) => ({
+        client: target.clientFor(profile),
+        bucket: target.bucketFor(profile),
+        slots: target.slots,
+      })),
   });
   if (!store.ok) return store;
   const collector = createCollector({ recorder: self.recorder, logger, clock });
@@ -61,6 +72,7 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
     app,
     store: store.value,
     collector,
+    stop: () => discovery.stop(),
     listen: (address, web) => listen(createWebServer(app.callback(), web, logger), address),
   });
 }

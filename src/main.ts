@@ -94,7 +94,8 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
     'serving metrics at /metrics',
   );
   process.on('SIGHUP', () => void exporter.value.store.reload());
-  shutdownOnSignals(logger, [() => server.close(), ...(demo ? [() => demo.close()] : [])]);
+  const stopDiscovery = (): Promise<void> => Promise.resolve(exporter.value.stop());
+  shutdownOnSignals(logger, [stopDiscovery, () => server.close(), ...(demo ? [() => demo.close()] : [])]);
   return 'serving';
 }
 

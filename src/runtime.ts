@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ScrapeTarget } from './collector/collector.js';
 import { createSemaphore, createTokenBucket, type RateLimit, type TokenBucket } from './collector/gates.js';
 import type { Config, Profile } from './config/schema.js';
+import { configured, type TrackedOrder } from './discovery/types.js';
 import type { DmsClient } from './dms/types.js';
 import type { Clock } from './util/clock.js';
 import { err, ok, type Result } from './util/result.js';
@@ -30,6 +31,10 @@ export interface RuntimeStoreDeps {
   readonly onLoaded: (success: boolean) => void;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Orders found by ticket discovery; they join the configured ones (the config wins a conflict). */
+  readonly discovered: () => readonly TrackedOrder[];
+  /** Told about each runtime put in force, the first one included. */
+  readonly onRuntime: (runtime: Runtime) => void;
 }
 
 /** Loads the first configuration; without a valid one there is no store (the exporter does not start). */
@@ -40,7 +45,8 @@ export async function openRuntimeStore(
   if (!first.ok) return first;
   // Rate limits outlive reloads: a reload must not hand out a fresh burst.
   const buckets = new BucketShelf(deps.clock);
-  let runtime = buildRuntime(first.value, deps.makeClient, buckets);
+  let runtime = buildRuntime(first.value, deps.makeClient, buckets, deps.discovered);
+  deps.onRuntime(runtime);
   deps.onLoaded(true);
   let reloading: Promise<Result<undefined, readonly string[]>> | undefined;
 
@@ -54,7 +60,8 @@ export async function openRuntimeStore(
     try {
       const loaded = await deps.source();
       if (!loaded.ok) return failed(loaded.error);
-      runtime = buildRuntime(loaded.value, deps.makeClient, buckets);
+      runtime = buildRuntime(loaded.value, deps.makeClient, buckets, deps.discovered);
+      deps.onRuntime(runtime);
     } catch (error) {
       // Only a bug of ours lands here; a reload (from SIGHUP, with nobody awaiting it) must not crash.
       return failed([
@@ -76,14 +83,22 @@ export async function openRuntimeStore(
   });
 }
 
-function buildRuntime(config: Config, makeClient: ClientFactory, buckets: BucketShelf): Runtime {
+function buildRuntime(
+  config: Config,
+  makeClient: ClientFactory,
+  buckets: BucketShelf,
+  discovered: () => readonly TrackedOrder[],
+): Runtime {
   const clients = new Map<string, DmsClient>();
   for (const [name, profile] of config.profiles) clients.set(name, makeClient(profile));
   buckets.keepOnly(config.profiles);
+  const orders = mergedOrders(config.orders.map(configured), discovered);
   return {
     config,
     target: {
-      orders: config.orders,
+      get orders() {
+        return orders();
+      },
       settings: config.scrape,
       slots: createSemaphore(config.scrape.concurrency),
       clientFor(profile) {
@@ -94,6 +109,30 @@ function buildRuntime(config: Config, makeClient: ClientFactory, buckets: Bucket
       },
       bucketFor: (profile) => buckets.get(profile),
     },
+  };
+}
+
+/**
+ * The configured orders followed by the discovered ones the config does not name, rebuilt only when
+ * discovery hands over a new list (scrapes read it on every request).
+ */
+function mergedOrders(
+  configuredOrders: readonly TrackedOrder[],
+  discovered: () => readonly TrackedOrder[],
+): () => readonly TrackedOrder[] {
+  const ids = new Set(configuredOrders.map((o) => o.id));
+  let seen: readonly TrackedOrder[] | undefined;
+  let merged = configuredOrders;
+  return () => {
+    const latest = discovered();
+    if (latest !== seen) {
+      seen = latest;
+      merged =
+        latest.length === 0
+          ? configuredOrders
+          : [...configuredOrders, ...latest.filter((o) => !ids.has(o.id))];
+    }
+    return merged;
   };
 }
 

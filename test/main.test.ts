@@ -65,7 +65,17 @@ describe('command line (the built dist/main.js)', () => {
   it('--demo serves live metrics from the built-in simulator and stops promptly on SIGTERM', async () => {
     const exporter = await serveExporter(['--demo']);
     try {
-      const text = await (await fetch(`${exporter.url}/metrics`)).text();
+      // The demo finds its tickets by discovery, which runs as the exporter starts.
+      const text = await waitFor(
+        'the demo tickets to be discovered',
+        async () => {
+          const body = await (await fetch(`${exporter.url}/metrics`)).text();
+          return sampleValue(body, 'aliyun_dms_datatrack_discovered_orders{profile="default"}') === 11
+            ? body
+            : undefined;
+        },
+        10_000,
+      );
       const ups = text.split('\n').filter((l) => l.startsWith('aliyun_dms_datatrack_up{'));
       expect(ups.length).toBeGreaterThanOrEqual(5);
       const states = new Set(
@@ -285,7 +295,7 @@ basic_auth_users:
         expect((await call(url, '/metrics', { ca })).status).toBe(401);
         const metrics = await call(url, '/metrics', { ca, auth: 'alice:alice-password' });
         expect(metrics.status).toBe(200);
-        expect(metrics.body).toContain('aliyun_dms_datatrack_up{');
+        expect(metrics.body).toContain('aliyun_dms_datatrack_exporter_build_info{');
         const reload = await call(url, '/-/reload', { ca, auth: 'alice:alice-password', method: 'POST' });
         expect(reload.status).toBe(lifecycle ? 200 : 403);
       } finally {

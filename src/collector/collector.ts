@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Order, ScrapeSettings } from '../config/schema.js';
+import type { ScrapeSettings } from '../config/schema.js';
+import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../discovery/types.js';
 import { DEADLINE_ERROR, type DmsClient, type DmsResult } from '../dms/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { RATE_LIMIT_ERROR, startCall, type SharedCall } from './calls.js';
@@ -17,7 +18,7 @@ import type { ApiRecorder, OrderAnswer, OrderOutcome, ScrapeResult } from './typ
 
 /** Everything one scrape needs from the current configuration; swapped as a whole on reload. */
 export interface ScrapeTarget {
-  readonly orders: readonly Order[];
+  readonly orders: readonly TrackedOrder[];
   readonly settings: ScrapeSettings;
   /** Bounds DMS calls in flight across every scrape. */
   readonly slots: Semaphore;
@@ -38,12 +39,12 @@ export interface Collector {
   /** Answers every order of `target` within `timeoutMs`. Never rejects: failures are outcomes. */
   collect(target: ScrapeTarget, timeoutMs: number): Promise<ScrapeResult>;
   /** The last answer known for each order, without calling DMS (for the landing page). */
-  lastKnown(orders: readonly Order[]): Array<{ order: Order; memory: Readonly<OrderMemory> }>;
+  lastKnown(orders: readonly TrackedOrder[]): Array<{ order: TrackedOrder; memory: Readonly<OrderMemory> }>;
 }
 
 interface Pending {
   readonly index: number;
-  readonly order: Order;
+  readonly order: TrackedOrder;
   readonly key: string;
   readonly call: SharedCall;
   done: boolean;
@@ -68,7 +69,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   };
 
   /** The shared call for an order, started (oldest answers first: the caller sorts) if none runs. */
-  const callFor = (target: ScrapeTarget, order: Order, key: string): SharedCall => {
+  const callFor = (target: ScrapeTarget, order: TrackedOrder, key: string): SharedCall => {
     const running = inFlight.get(key);
     if (running !== undefined && !running.abandoned) {
       deps.recorder.answerReused('in_flight');
@@ -92,7 +93,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     return call;
   };
 
-  const outcome = (order: Order, key: string, answer: OrderAnswer): OrderOutcome => ({
+  const outcome = (order: TrackedOrder, key: string, answer: OrderAnswer): OrderOutcome => ({
     order,
     answer,
     lastSuccessMs: memories.get(key)?.lastSuccessMs,
@@ -114,9 +115,14 @@ export function createCollector(deps: CollectorDeps): Collector {
       const startedMs = clock.now();
       const deadlineMs = startedMs + timeoutMs;
       const outcomes = new Array<OrderOutcome>(target.orders.length);
-      const needed: Array<{ index: number; order: Order; key: string; lastAttemptMs: number }> = [];
+      const needed: Array<{ index: number; order: TrackedOrder; key: string; lastAttemptMs: number }> = [];
       target.orders.forEach((order, index) => {
         const key = orderKey(order);
+        // A ticket waiting for approval (or stopped before it ran) has no job to ask about.
+        if (order.source === 'discovery' && NO_JOB_TICKET_STATUSES.has(order.ticket.status)) {
+          outcomes[index] = outcome(order, key, { kind: 'no_job' });
+          return;
+        }
         const memory = memories.get(key);
         const reason = reusable(memory, target.settings, startedMs);
         if (reason === undefined || memory === undefined) {
@@ -188,7 +194,7 @@ function answerOf(result: DmsResult): OrderAnswer {
 }
 
 /** Memory is bounded by the configuration: an order removed from it is forgotten. */
-function forgetRemovedOrders(memories: Map<string, OrderMemory>, orders: readonly Order[]): void {
+function forgetRemovedOrders(memories: Map<string, OrderMemory>, orders: readonly TrackedOrder[]): void {
   if (memories.size <= orders.length && orders.length > 0) {
     const keep = new Set(orders.map(orderKey));
     if ([...memories.keys()].every((key) => keep.has(key))) return;
@@ -197,7 +203,7 @@ function forgetRemovedOrders(memories: Map<string, OrderMemory>, orders: readonl
   for (const key of memories.keys()) if (!keep.has(key)) memories.delete(key);
 }
 
-function logChange(logger: Logger, order: Order, result: DmsResult, change: Change): void {
+function logChange(logger: Logger, order: TrackedOrder, result: DmsResult, change: Change): void {
   const fields = { order_id: order.id, profile: order.profile };
   if (change === 'failing' && !result.ok) {
     const { code, message, requestId } = result.error;

@@ -1,4 +1,4 @@
-import type { Order } from '../config/schema.js';
+import type { TrackedOrder } from '../discovery/types.js';
 import type { DmsError, JobDegree } from '../dms/types.js';
 
 /** Why an order was answered without a DMS call of its own. */
@@ -20,10 +20,12 @@ export type OrderAnswer =
   | { readonly kind: 'fresh'; readonly degree: JobDegree }
   /** An answer kept in memory (see ReuseReason). */
   | { readonly kind: 'cached'; readonly degree: JobDegree }
-  | { readonly kind: 'failed'; readonly error: DmsError };
+  | { readonly kind: 'failed'; readonly error: DmsError }
+  /** A discovered ticket with no job yet (waiting for approval) or ever (rejected, cancelled, closed). */
+  | { readonly kind: 'no_job' };
 
 export interface OrderOutcome {
-  readonly order: Order;
+  readonly order: TrackedOrder;
   readonly answer: OrderAnswer;
   /** Unix ms of the last valid answer ever received for this order, if any. */
   readonly lastSuccessMs: number | undefined;

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { LONGEST_TIMER_MS, duration, integer, list, mapping, oneOf, text } from '../yaml/fields.js';
+import { isTimeZone } from '../util/zoned-time.js';
+import {
+  LONGEST_TIMER_MS,
+  duration,
+  flag,
+  integer,
+  list,
+  mapping,
+  oneOf,
+  pattern,
+  text,
+} from '../yaml/fields.js';
 import { Secret, type SecretSource } from './secret.js';
 
 // The configuration file's one schema: its types (z.output), defaults, rules and descriptions.
@@ -32,6 +43,59 @@ function validPort(port: string | undefined): boolean {
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
 
+const DAY_MS = 24 * HOUR_MS;
+
+const discoveryShape = {
+  enabled: flag().default(false).describe('Turns discovery on for this profile.'),
+  interval: duration({ min: 10_000, max: DAY_MS })
+    .prefault('5m')
+    .describe('How often ListOrders is asked, on its own timer (never inside a scrape).'),
+  lookback: duration({ min: HOUR_MS, max: 365 * DAY_MS })
+    .prefault('7d')
+    .describe('Tickets created this long ago or later are listed.'),
+  scope: oneOf(['AS_ADMIN', 'AS_COMMITTER', 'AS_HANDLER', 'AS_OWNER', 'AS_Related'])
+    .default('AS_ADMIN')
+    .describe(
+      "Whose tickets (ListOrders' `OrderResultType`): `AS_ADMIN` lists every ticket, and needs an admin or DBA account; the others list the account's own.",
+    ),
+  status: oneOf(['ALL', 'RUNNING', 'FINISHED']).default('ALL').describe("ListOrders' `OrderStatus`."),
+  include_comment: pattern()
+    .optional()
+    .describe('Only tickets whose comment matches this regular expression.'),
+  exclude_comment: pattern().optional().describe('No ticket whose comment matches this regular expression.'),
+  max_orders: integer(1, 10_000)
+    .default(1_000)
+    .describe('At most this many discovered tickets, newest first; more are left out, counted and logged.'),
+  keep_finished_for: duration({ max: 365 * DAY_MS })
+    .prefault('24h')
+    .describe(
+      'A ticket that finished (success, fail), or was rejected, cancelled or closed, is exported for this long after its last change, then dropped.',
+    ),
+  timezone: text(64)
+    .refine(isTimeZone, {
+      error: (i) => `must be an IANA time zone such as Asia/Shanghai, got "${String(i.input)}"`,
+    })
+    .prefault('Asia/Shanghai')
+    .describe('Zone of the times ListOrders reads and writes (DMS writes them without one).'),
+  page_size: integer(1, 1_000)
+    .default(100)
+    .describe('Tickets asked for per ListOrders page; DMS may send fewer, and the exporter asks on.'),
+};
+
+const discoverySchema = mapping(discoveryShape).transform((d) => ({
+  enabled: d.enabled,
+  intervalMs: d.interval,
+  lookbackMs: d.lookback,
+  scope: d.scope,
+  status: d.status,
+  includeComment: d.include_comment,
+  excludeComment: d.exclude_comment,
+  maxOrders: d.max_orders,
+  keepFinishedForMs: d.keep_finished_for,
+  timezone: d.timezone,
+  pageSize: d.page_size,
+}));
+
 export const profileShape = {
   endpoint: endpoint.prefault(DEFAULT_ENDPOINT),
   protocol: oneOf(['http', 'https'])
@@ -60,6 +124,11 @@ export const profileShape = {
   security_token_file: text(MAX_PATH_LENGTH)
     .optional()
     .describe('File holding the STS security token (see [Credentials](#credentials)).'),
+  discovery: discoverySchema
+    .optional()
+    .describe(
+      'Find the data-tracking tickets of this account with ListOrders (see [discovery](#discovery)).',
+    ),
   rate_limit: mapping({
     requests_per_second: z
       .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number, got {value}') })
@@ -84,6 +153,7 @@ const profileSchema = mapping(profileShape).transform((p) => ({
   tid: p.tid,
   signatureAlgorithm: p.signature_algorithm,
   credentials: credentialsOf(p),
+  discovery: p.discovery?.enabled === true ? p.discovery : undefined,
   rateLimit: p.rate_limit && {
     requestsPerSecond: p.rate_limit.requests_per_second,
     burst: p.rate_limit.burst ?? Math.ceil(p.rate_limit.requests_per_second),
@@ -208,6 +278,7 @@ type Output = z.output<typeof profileSchema>;
 export type Profile = Readonly<Output & { name: string }>;
 export type Credentials = Output['credentials'];
 export type SignatureAlgorithm = Output['signatureAlgorithm'];
+export type DiscoverySettings = NonNullable<Output['discovery']>;
 /** The validated, defaulted configuration: only a file that passes every check becomes one. */
 export type Config = Readonly<z.output<typeof configSchema>>;
 export type ScrapeSettings = Config['scrape'];

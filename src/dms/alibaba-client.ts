@@ -2,6 +2,7 @@ import type { Profile } from '../config/schema.js';
 import { raceAbort } from '../util/abort.js';
 import { err, ok, type Result } from '../util/result.js';
 import { interpretJobDegreeBody } from './answer.js';
+import { interpretListOrdersBody, interpretOrderDetailBody } from './ticket-answers.js';
 import {
   classifyCredentialError,
   classifyHttpError,
@@ -15,10 +16,13 @@ import { signRequest, type SigningContext } from './sign.js';
 import { createTransport, type HttpAnswer, type Transport } from './transport.js';
 import {
   ACTION_GET_JOB_DEGREE,
+  ACTION_GET_ORDER_DETAIL,
+  ACTION_LIST_ORDERS,
   DEADLINE_ERROR,
   type CallOptions,
   type DmsClient,
   type DmsError,
+  type JobDegreeRequest,
 } from './types.js';
 
 export interface AlibabaClientOptions {
@@ -40,12 +44,31 @@ export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientO
     credential,
   );
   return {
-    getJobDegree: (request, callOptions) => {
-      const params: Record<string, string> = { OrderId: String(request.orderId) };
-      if (request.tid !== undefined) params.Tid = String(request.tid);
-      return caller.call(ACTION_GET_JOB_DEGREE, params, interpretJobDegreeBody, callOptions);
+    getJobDegree: (request, callOptions) =>
+      caller.call(ACTION_GET_JOB_DEGREE, orderParams(request), interpretJobDegreeBody, callOptions),
+    getOrderDetail: (request, callOptions) =>
+      caller.call(ACTION_GET_ORDER_DETAIL, orderParams(request), interpretOrderDetailBody, callOptions),
+    listOrders: (query, callOptions) => {
+      const params: Record<string, string> = {
+        PluginType: query.pluginType,
+        OrderResultType: query.scope,
+        OrderStatus: query.status,
+        SearchDateType: 'CREATE_TIME',
+        StartTime: query.startTime,
+        EndTime: query.endTime,
+        PageNumber: String(query.pageNumber),
+        PageSize: String(query.pageSize),
+      };
+      if (query.tid !== undefined) params.Tid = String(query.tid);
+      return caller.call(ACTION_LIST_ORDERS, params, interpretListOrdersBody, callOptions);
     },
   };
+}
+
+function orderParams(request: JobDegreeRequest): Record<string, string> {
+  const params: Record<string, string> = { OrderId: String(request.orderId) };
+  if (request.tid !== undefined) params.Tid = String(request.tid);
+  return params;
 }
 
 interface CredentialSource {

@@ -69,12 +69,60 @@ export interface CallOptions {
   readonly timeoutMs: number;
 }
 
-/** The DMS API seam. Implementations never throw: every failure is a `DmsResult` with `ok: false`. */
+/** One ticket as ListOrders lists it. Times are DMS's zone-less `yyyy-MM-dd HH:mm:ss`. */
+export interface TicketSummary {
+  readonly orderId: number;
+  readonly pluginType: string;
+  /** fail, toaudit, cancel, processing, approved, reject, success, closed (or a newer word). */
+  readonly statusCode: string;
+  readonly statusDesc: string;
+  readonly comment: string;
+  readonly committer: string;
+  readonly committerId: string;
+  readonly createTime: string;
+  readonly lastModifyTime: string;
+}
+
+export interface OrderPage {
+  readonly totalCount: number;
+  readonly orders: readonly TicketSummary[];
+  readonly requestId: string | undefined;
+}
+
+export interface ListOrdersQuery {
+  readonly pluginType: string;
+  readonly scope: string;
+  readonly status: string;
+  /** Creation-time window, in DMS's `yyyy-MM-dd HH:mm:ss` (the zone is the caller's business). */
+  readonly startTime: string;
+  readonly endTime: string;
+  readonly pageNumber: number;
+  readonly pageSize: number;
+  readonly tid: number | undefined;
+}
+
+/** What a data-tracking ticket tracks; it does not change once the ticket exists. */
+export interface TrackDetail {
+  readonly database: string;
+  readonly schema: string;
+  readonly tables: readonly string[];
+  readonly trackTypes: readonly string[];
+  /** The binlog time range tracked, zone-less like every DMS time. */
+  readonly jobStartTime: string;
+  readonly jobEndTime: string;
+}
+
+/** The DMS API seam. Implementations never throw: every failure is an error value. */
 export interface DmsClient {
   getJobDegree(request: JobDegreeRequest, options: CallOptions): Promise<DmsResult>;
+  listOrders(query: ListOrdersQuery, options: CallOptions): Promise<Result<OrderPage, DmsError>>;
+  getOrderDetail(request: JobDegreeRequest, options: CallOptions): Promise<Result<TrackDetail, DmsError>>;
 }
 
 export const ACTION_GET_JOB_DEGREE = 'GetDataTrackJobDegree';
+export const ACTION_LIST_ORDERS = 'ListOrders';
+export const ACTION_GET_ORDER_DETAIL = 'GetDataTrackOrderDetail';
+export const ACTIONS = [ACTION_GET_JOB_DEGREE, ACTION_LIST_ORDERS, ACTION_GET_ORDER_DETAIL] as const;
 
 /** The answer for an order whose call did not finish within the scrape's deadline. */
 export const DEADLINE_ERROR: DmsError = {

@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   router.get('/', (ctx) => {
-    const { orders } = deps.store.current().config;
+    const { orders } = deps.store.current().target;
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = renderLandingPage(deps.version, deps.collector.lastKnown(orders), deps.clock.now());
   });

@@ -1,15 +1,15 @@
-import type { Order } from '../config/schema.js';
 import type { OrderMemory } from '../collector/order-state.js';
+import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../discovery/types.js';
 import { FINAL_STATUSES } from '../dms/types.js';
 
 export interface LandingEntry {
-  readonly order: Order;
+  readonly order: TrackedOrder;
   readonly memory: Readonly<OrderMemory>;
 }
 
 /**
- * The landing page: what the exporter last learned about each configured order. It shows memory
- * only; it never calls DMS (a page view must not cost API quota).
+ * The landing page: what the exporter last learned about each order it follows, configured or
+ * discovered. It shows memory only; it never calls DMS (a page view must not cost API quota).
  */
 export function renderLandingPage(version: string, entries: readonly LandingEntry[], nowMs: number): string {
   const rows = entries.map((entry) => renderRow(entry, nowMs)).join('\n');
@@ -29,16 +29,17 @@ tr.failed .bar>span{background:#c62828}
 .pct{font-variant-numeric:tabular-nums;margin-left:.4em}
 .status{font-weight:600}
 .ok{color:#1a7f37}.fail{color:#c62828}.run{color:#3274d9}.none{color:#888}
+.comment{max-width:22em;overflow:hidden;text-overflow:ellipsis}
 </style>
 </head>
 <body>
 <h1>DMS data-tracking exporter</h1>
 <p>Version ${escapeHtml(version)}. Metrics: <a href="metrics">/metrics</a>. Health: <a href="-/healthy">/-/healthy</a>, <a href="-/ready">/-/ready</a>.</p>
-<p>Last known state of each configured order, as of the latest scrape (this page does not call DMS).</p>
+<p>Last known state of each order, configured or discovered, as of the latest scrape (this page does not call DMS).</p>
 <table>
-<thead><tr><th>Order</th><th>Name</th><th>Profile</th><th>Status</th><th>List</th><th>Download</th><th>Filter</th><th>Last answer</th></tr></thead>
+<thead><tr>${HEADINGS.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
 <tbody>
-${rows || '<tr><td colspan="8" class="none">No orders configured.</td></tr>'}
+${rows || `<tr><td colspan="${HEADINGS.length}" class="none">No orders configured or discovered yet.</td></tr>`}
 </tbody>
 </table>
 </body>
@@ -46,10 +47,29 @@ ${rows || '<tr><td colspan="8" class="none">No orders configured.</td></tr>'}
 `;
 }
 
+const HEADINGS = [
+  'Order',
+  'Name',
+  'Source',
+  'Profile',
+  'Committer',
+  'Comment',
+  'Database',
+  'Tracked range',
+  'Status',
+  'List',
+  'Download',
+  'Filter',
+  'Last answer',
+];
+
 function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
   const degree = memory.lastDegree;
-  const status =
-    degree !== undefined
+  const ticket = order.ticket;
+  const waiting = ticket !== undefined && NO_JOB_TICKET_STATUSES.has(ticket.status);
+  const status = waiting
+    ? `ticket ${ticket.status}`
+    : degree !== undefined
       ? degree.status
       : memory.lastError?.code === undefined
         ? 'not scraped yet'
@@ -67,10 +87,16 @@ function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
     failedCode === undefined
       ? ''
       : `<br><span class="fail">last call failed: ${escapeHtml(failedCode)}</span>`;
+  const comment = ticket?.comment ?? '';
   const cells = [
     escapeHtml(String(order.id)),
     escapeHtml(order.name),
+    order.source,
     escapeHtml(order.profile),
+    escapeHtml(ticket?.committer ?? ''),
+    `<div class="comment" title="${escapeHtml(comment)}">${escapeHtml(comment)}</div>`,
+    escapeHtml(ticket?.detail?.database ?? ''),
+    trackedRange(ticket?.detail?.rangeStartMs, ticket?.detail?.rangeEndMs),
     `<span class="status ${statusClass}" data-status="${escapeHtml(status)}">${escapeHtml(status)}</span>${error}`,
     progressBar(degree?.listRatio),
     progressBar(degree?.downloadRatio),
@@ -81,6 +107,12 @@ function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
   ];
   const rowClass = statusClass === 'fail' ? ' class="failed"' : '';
   return `<tr data-order-id="${escapeHtml(String(order.id))}"${rowClass}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+}
+
+function trackedRange(startMs: number | undefined, endMs: number | undefined): string {
+  if (startMs === undefined || endMs === undefined) return '';
+  const utc = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  return `${utc(startMs)} – ${utc(endMs)} UTC`;
 }
 
 function progressBar(ratio: number | undefined): string {

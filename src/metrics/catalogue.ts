@@ -61,6 +61,26 @@ export const METRICS = {
     name: `${PREFIX}rate_limit_wait_seconds`,
     help: "Time DMS calls waited for their profile's client-side rate limit (profiles.<name>.rate_limit).",
   },
+  discoveredOrders: {
+    name: `${PREFIX}discovered_orders`,
+    help: 'Data-tracking tickets the last successful ticket discovery of the profile follows (profiles.<name>.discovery).',
+  },
+  discoveryLeftOut: {
+    name: `${PREFIX}discovery_orders_left_out`,
+    help: 'Tickets the last discovery of the profile found but left out because of discovery.max_orders (the newest are followed).',
+  },
+  discoveryLastSuccess: {
+    name: `${PREFIX}discovery_last_success_timestamp_seconds`,
+    help: 'Unix time of the last successful ticket discovery of the profile.',
+  },
+  discoveryDuration: {
+    name: `${PREFIX}discovery_duration_seconds`,
+    help: "Duration of ticket discovery runs (every ListOrders page and the new tickets' details).",
+  },
+  discoveryErrors: {
+    name: `${PREFIX}discovery_errors_total`,
+    help: 'Ticket discovery runs that failed, by the code of the failing call; the last good list is kept.',
+  },
   buildInfo: {
     name: `${PREFIX}exporter_build_info`,
     help: 'Version of the exporter (always 1).',

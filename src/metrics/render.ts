@@ -44,6 +44,8 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
     const { name, profile, tid } = outcome.order;
     info.set({ order_id, name, profile, tid: tid === undefined ? '' : String(tid) }, 1);
     if (outcome.lastSuccessMs !== undefined) lastSuccess.set({ order_id }, outcome.lastSuccessMs / 1000);
+    // A ticket without a job has its order_info (and ticket state), and no answer to report.
+    if (outcome.answer.kind === 'no_job') continue;
     const degree = degreeOf(outcome);
     if (degree === undefined) {
       up.set({ order_id }, 0);
@@ -63,5 +65,7 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
 }
 
 function degreeOf(outcome: OrderOutcome): JobDegree | undefined {
-  return outcome.answer.kind === 'failed' ? undefined : outcome.answer.degree;
+  return outcome.answer.kind === 'fresh' || outcome.answer.kind === 'cached'
+    ? outcome.answer.degree
+    : undefined;
 }

@@ -7,7 +7,8 @@ import {
   type RegistryContentType,
 } from 'prom-client';
 import { REUSE_REASONS, type ApiRecorder } from '../collector/types.js';
-import { ACTION_GET_JOB_DEGREE } from '../dms/types.js';
+import type { DiscoveryRecorder } from '../discovery/discoverer.js';
+import { ACTIONS } from '../dms/types.js';
 import { METRICS } from './catalogue.js';
 import { OPENMETRICS_CONTENT_TYPE } from './render.js';
 
@@ -21,8 +22,13 @@ export interface SelfMetrics {
   /** The registry holding the self metrics for one exposition format. */
   registryFor(contentType: RegistryContentType): Registry;
   readonly recorder: ApiRecorder;
+  readonly discovery: DiscoveryRecorder;
   configLoaded(success: boolean, nowMs: number): void;
 }
+
+type SelfRegistry = ApiRecorder &
+  DiscoveryRecorder &
+  Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry };
 
 /**
  * prom-client renames counter objects in place when it renders OpenMetrics (it strips `_total`
@@ -33,36 +39,48 @@ export interface SelfMetrics {
 export function createSelfMetrics(build: BuildInfo): SelfMetrics {
   const text = createSelfRegistry(build);
   const openMetrics = createSelfRegistry(build);
-  const both = [text, openMetrics];
+  const both = [text, openMetrics] as const;
   return {
     registryFor: (contentType) => (contentType === OPENMETRICS_CONTENT_TYPE ? openMetrics : text).registry,
     recorder: {
-      requestFinished(action, seconds, errorCode) {
-        for (const set of both) set.requestFinished(action, seconds, errorCode);
-      },
-      answerReused(reason) {
-        for (const set of both) set.answerReused(reason);
-      },
-      retried(action, code) {
-        for (const set of both) set.retried(action, code);
-      },
-      rateLimitWaited(profile, seconds) {
-        for (const set of both) set.rateLimitWaited(profile, seconds);
-      },
+      requestFinished: (...args) => both.forEach((set) => set.requestFinished(...args)),
+      answerReused: (...args) => both.forEach((set) => set.answerReused(...args)),
+      retried: (...args) => both.forEach((set) => set.retried(...args)),
+      rateLimitWaited: (...args) => both.forEach((set) => set.rateLimitWaited(...args)),
     },
-    configLoaded(success, nowMs) {
-      for (const set of both) set.configLoaded(success, nowMs);
+    discovery: {
+      discoveryFinished: (...args) => both.forEach((set) => set.discoveryFinished(...args)),
+      discoveryStopped: (...args) => both.forEach((set) => set.discoveryStopped(...args)),
     },
+    configLoaded: (...args) => both.forEach((set) => set.configLoaded(...args)),
   };
 }
-
-type SelfRegistry = ApiRecorder & Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry };
 
 function createSelfRegistry(build: BuildInfo): SelfRegistry {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
+  const api = apiMetrics(registers);
+  const discovery = discoveryMetrics(registers);
+  const reloadOk = new Gauge({ ...METRICS.configReloadSuccessful, registers });
+  const reloadTime = new Gauge({ ...METRICS.configReloadTimestamp, registers });
+  new Gauge({
+    ...METRICS.buildInfo,
+    labelNames: ['version', 'revision', 'nodejs_version'],
+    registers,
+  }).set({ version: build.version, revision: build.revision, nodejs_version: process.version }, 1);
+  return {
+    registry,
+    ...api,
+    ...discovery,
+    configLoaded(success, nowMs) {
+      reloadOk.set(success ? 1 : 0);
+      if (success) reloadTime.set(nowMs / 1000);
+    },
+  };
+}
 
+function apiMetrics(registers: Registry[]): ApiRecorder {
   const requests = new Counter({ ...METRICS.apiRequests, labelNames: ['action'], registers });
   const errors = new Counter({ ...METRICS.apiRequestErrors, labelNames: ['action', 'code'], registers });
   const duration = new Histogram({
@@ -79,38 +97,46 @@ function createSelfRegistry(build: BuildInfo): SelfRegistry {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
-  const reloadOk = new Gauge({ ...METRICS.configReloadSuccessful, registers });
-  const reloadTime = new Gauge({ ...METRICS.configReloadTimestamp, registers });
-  new Gauge({
-    ...METRICS.buildInfo,
-    labelNames: ['version', 'revision', 'nodejs_version'],
-    registers,
-  }).set({ version: build.version, revision: build.revision, nodejs_version: process.version }, 1);
-
   // Zero-initialised so rate() and increase() work from the first scrape on.
-  requests.inc({ action: ACTION_GET_JOB_DEGREE }, 0);
-  duration.zero({ action: ACTION_GET_JOB_DEGREE });
+  for (const action of ACTIONS) {
+    requests.inc({ action }, 0);
+    duration.zero({ action });
+  }
   for (const reason of REUSE_REASONS) reused.inc({ reason }, 0);
-
   return {
-    registry,
     requestFinished(action, seconds, errorCode) {
       requests.inc({ action });
       duration.observe({ action }, seconds);
       if (errorCode !== undefined) errors.inc({ action, code: errorCode });
     },
-    answerReused(reason) {
-      reused.inc({ reason });
+    answerReused: (reason) => reused.inc({ reason }),
+    retried: (action, code) => retries.inc({ action, code }),
+    rateLimitWaited: (profile, seconds) => rateLimitWait.observe({ profile }, seconds),
+  };
+}
+
+function discoveryMetrics(registers: Registry[]): DiscoveryRecorder {
+  const labelNames = ['profile'];
+  const orders = new Gauge({ ...METRICS.discoveredOrders, labelNames, registers });
+  const leftOut = new Gauge({ ...METRICS.discoveryLeftOut, labelNames, registers });
+  const lastSuccess = new Gauge({ ...METRICS.discoveryLastSuccess, labelNames, registers });
+  const errors = new Counter({ ...METRICS.discoveryErrors, labelNames: ['profile', 'code'], registers });
+  const duration = new Histogram({
+    ...METRICS.discoveryDuration,
+    labelNames,
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers,
+  });
+  return {
+    discoveryFinished(profile, seconds, outcome) {
+      duration.observe({ profile }, seconds);
+      if (!outcome.ok) return void errors.inc({ profile, code: outcome.code });
+      orders.set({ profile }, outcome.orders);
+      leftOut.set({ profile }, outcome.leftOut);
+      lastSuccess.set({ profile }, outcome.atMs / 1000);
     },
-    retried(action, code) {
-      retries.inc({ action, code });
-    },
-    rateLimitWaited(profile, seconds) {
-      rateLimitWait.observe({ profile }, seconds);
-    },
-    configLoaded(success, nowMs) {
-      reloadOk.set(success ? 1 : 0);
-      if (success) reloadTime.set(nowMs / 1000);
+    discoveryStopped(profile) {
+      for (const gauge of [orders, leftOut, lastSuccess]) gauge.remove({ profile });
     },
   };
 }

@@ -12,7 +12,7 @@ import {
 } from './scenario.js';
 import { localTime, ticketSchema, toScenarioTicket } from './ticket-schema.js';
 import { ticketJobProblems } from './ticket-links.js';
-import { isTimeZone, zonedTime } from './zoned-time.js';
+import { isTimeZone, zonedTime } from '../util/zoned-time.js';
 
 // The scenario file's schema: snake_case keys, strict mappings, defaults, cross-field rules. It turns
 // YAML values into the camelCase Scenario; scenario-file.ts adds file names and lines to the messages.

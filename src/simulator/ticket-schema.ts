@@ -10,7 +10,7 @@ import {
   type ScenarioTicket,
   type TimePoint,
 } from './scenario.js';
-import { parseLocalTime, type ZonedTime } from './zoned-time.js';
+import { parseLocalTime, type ZonedTime } from '../util/zoned-time.js';
 
 // The `tickets` entries of the scenario file. Absolute times need the scenario's zone, which is a
 // top-level key: this schema keeps them as written (`localMs`) and toScenarioTicket() applies the zone.

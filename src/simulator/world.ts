@@ -9,7 +9,7 @@ import {
   type ScenarioTicket,
 } from './scenario.js';
 import { ticketStateAt, type Moment, type TicketState } from './tickets.js';
-import { zonedTime, type ZonedTime } from './zoned-time.js';
+import { zonedTime, type ZonedTime } from '../util/zoned-time.js';
 
 // The scenario indexed once when the simulator starts, and the lookup every order-level action shares.
 

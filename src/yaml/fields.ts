@@ -39,6 +39,24 @@ export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
   return z.int({ error }).min(min, { error, abort: true }).max(max, { error, abort: true });
 }
 
+/** `true` or `false`, as YAML writes booleans (a quoted "true" is text and refused). */
+export function flag() {
+  return z.boolean({ error: (i) => orRequired(i.input, 'must be true or false, got {value}') });
+}
+
+/** A JavaScript regular expression, compiled once here so a bad one is a config error, not a crash. */
+export function pattern() {
+  return text(1024).transform((source, ctx) => {
+    try {
+      return new RegExp(source, 'u');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : '';
+      ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${reason}` });
+      return z.NEVER;
+    }
+  });
+}
+
 /** One of a fixed set of words, compared exactly. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createCollector, type ScrapeTarget } from '../../src/collector/collector.js';
 import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/collector/gates.js';
 import type { ApiRecorder, OrderOutcome, ReuseReason } from '../../src/collector/types.js';
-import type { Order, ScrapeSettings } from '../../src/config/schema.js';
+import type { ScrapeSettings } from '../../src/config/schema.js';
+import type { TrackedOrder } from '../../src/discovery/types.js';
 import {
   DEADLINE_ERROR,
   type DmsClient,
@@ -18,6 +19,11 @@ import { ManualClock } from '../support/clock.js';
 // The collector with a DMS client whose answers the test gives by hand, and a clock that moves only
 // when told: every case is exact, whatever the machine's load.
 
+/** The collector asks only GetDataTrackJobDegree. */
+function unused(): never {
+  throw new Error('the collector called an action it never needs');
+}
+
 interface PendingCall {
   readonly orderId: number;
   readonly signal: AbortSignal;
@@ -26,6 +32,8 @@ interface PendingCall {
 
 class HandDms implements DmsClient {
   readonly calls: PendingCall[] = [];
+  readonly listOrders = unused;
+  readonly getOrderDetail = unused;
 
   getJobDegree(request: { orderId: number }, options: { signal: AbortSignal }): Promise<DmsResult> {
     return new Promise((resolve) => {
@@ -100,8 +108,8 @@ const SETTINGS: ScrapeSettings = {
   maxAgeMs: 0,
 };
 
-function orders(...ids: number[]): Order[] {
-  return ids.map((id) => ({ id, name: '', profile: 'default', tid: undefined }));
+function orders(...ids: number[]): TrackedOrder[] {
+  return ids.map((id) => ({ id, name: '', profile: 'default', tid: undefined, source: 'config' }));
 }
 
 function setup(options: { settings?: Partial<ScrapeSettings>; rateLimit?: RateLimit; random?: number } = {}) {
@@ -116,7 +124,7 @@ function setup(options: { settings?: Partial<ScrapeSettings>; rateLimit?: RateLi
   });
   const settings = { ...SETTINGS, ...options.settings };
   const bucket = options.rateLimit && createTokenBucket(options.rateLimit, clock);
-  const target = (list: Order[]): ScrapeTarget => ({
+  const target = (list: TrackedOrder[]): ScrapeTarget => ({
     orders: list,
     settings,
     slots: createSemaphore(settings.concurrency),
@@ -137,7 +145,9 @@ function summary(outcomes: readonly OrderOutcome[]): Record<number, string> {
       o.order.id,
       o.answer.kind === 'failed'
         ? `failed:${o.answer.error.code}`
-        : `${o.answer.kind}:${o.answer.degree.status}`,
+        : o.answer.kind === 'no_job'
+          ? 'no_job'
+          : `${o.answer.kind}:${o.answer.degree.status}`,
     ]),
   );
 }

@@ -28,6 +28,7 @@ const IMPLICIT_DEFAULT: Profile = {
   signatureAlgorithm: 'ACS3-HMAC-SHA256',
   credentials: { kind: 'default_chain' },
   rateLimit: undefined,
+  discovery: undefined,
 };
 
 describe('good config fixtures', () => {

@@ -61,6 +61,7 @@ function profile(
     signatureAlgorithm,
     credentials,
     rateLimit: undefined,
+    discovery: undefined,
   };
 }
 

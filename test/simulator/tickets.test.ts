@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RESULT_SCOPES, type ScenarioOrder, type ScenarioTicket } from '../../src/simulator/scenario.js';
 import { momentAt, ticketStateAt, type Moment } from '../../src/simulator/tickets.js';
 import { jobEndAt, jobProgressAt } from '../../src/simulator/timeline.js';
-import { isTimeZone, parseLocalTime, zonedTime } from '../../src/simulator/zoned-time.js';
+import { isTimeZone, parseLocalTime, zonedTime } from '../../src/util/zoned-time.js';
 
 // The ticket model without HTTP: statuses over time, the ticket clock, zoned times.
 

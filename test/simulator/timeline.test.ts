@@ -105,5 +105,9 @@ describe('demoScenario', () => {
     expect(new Set(scenario.orders.map((o) => o.id)).size).toBe(scenario.orders.length);
     const stalled = scenario.orders.filter((o) => o.outcome === 'stall');
     expect(stalled).toHaveLength(1);
+    // Discovery finds them: every job has a ticket, one more waits for approval, one is another kind.
+    expect(scenario.tickets?.filter((t) => t.pluginType === 'DATA_TRACK')).toHaveLength(
+      scenario.orders.length,
+    );
   });
 });

@@ -88,6 +88,7 @@ export async function startStack(options: {
       };
     },
     async close() {
+      exporter.value.stop();
       await server.close(0);
       await simulator.close();
     },

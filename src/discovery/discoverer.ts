@@ -1,0 +1,218 @@
+import type { Logger } from 'pino';
+import type { DiscoverySettings } from '../config/schema.js';
+import type { Semaphore, TokenBucket } from '../collector/gates.js';
+import type { ApiRecorder } from '../collector/types.js';
+import { ACTION_GET_ORDER_DETAIL, ACTION_LIST_ORDERS, type DmsClient, type DmsError } from '../dms/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Result } from '../util/result.js';
+import { zonedTime, type ZonedTime } from '../util/zoned-time.js';
+import { gatedCall } from './gated-call.js';
+import { listAllTickets } from './paging.js';
+import { selectTickets } from './select.js';
+import { ticketStatus, type ListedTicket, type TicketDetail, type TrackedOrder } from './types.js';
+
+/** How a profile's DMS calls are made now: its client, rate limit and the process-wide slots. */
+export interface ProfileAccess {
+  readonly client: DmsClient;
+  readonly bucket: TokenBucket | undefined;
+  readonly slots: Semaphore;
+}
+
+export interface DiscoveryRecorder {
+  discoveryFinished(
+    profile: string,
+    seconds: number,
+    outcome: { ok: true; orders: number; leftOut: number; atMs: number } | { ok: false; code: string },
+  ): void;
+  /** The profile's discovery was turned off or removed: its series go. */
+  discoveryStopped(profile: string): void;
+}
+
+export interface DiscovererDeps {
+  readonly profile: string;
+  readonly tid: number | undefined;
+  readonly settings: DiscoverySettings;
+  readonly access: () => ProfileAccess;
+  readonly clock: Clock;
+  readonly api: ApiRecorder;
+  readonly recorder: DiscoveryRecorder;
+  readonly logger: Logger;
+  /** Told whenever the list of discovered orders changes. */
+  readonly onChange: () => void;
+}
+
+/** Details asked per run at most: a first run over thousands of tickets spreads over a few runs. */
+const DETAILS_PER_RUN = 200;
+
+/**
+ * One profile's discovery: ListOrders (every page) on its own timer, the tickets it keeps, and each
+ * one's detail, asked once. A failed run keeps the last good list. Never throws.
+ */
+export class Discoverer {
+  #orders: readonly TrackedOrder[] = [];
+  readonly #details = new Map<number, TicketDetail>();
+  #lastErrorCode: string | undefined;
+  #truncated = false;
+  #cancelTimer: (() => void) | undefined;
+  #stopped = false;
+  readonly #zone: ZonedTime;
+
+  constructor(private readonly deps: DiscovererDeps) {
+    this.#zone = zonedTime(deps.settings.timezone);
+  }
+
+  get orders(): readonly TrackedOrder[] {
+    return this.#orders;
+  }
+
+  /** Runs now, then every interval, until stopped. */
+  start(): void {
+    const loop = (): void => {
+      if (this.#stopped) return;
+      void this.runOnce().then(() => {
+        if (!this.#stopped) this.#cancelTimer = this.deps.clock.after(this.deps.settings.intervalMs, loop);
+      });
+    };
+    loop();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#cancelTimer?.();
+  }
+
+  async runOnce(): Promise<void> {
+    const { clock, settings, profile } = this.deps;
+    const startedMs = clock.now();
+    // A run never takes longer than its interval (and never more than two minutes).
+    const deadlineMs = startedMs + Math.min(settings.intervalMs, 120_000);
+    const listed = await listAllTickets((pageNumber) => this.#listPage(pageNumber, startedMs, deadlineMs));
+    const seconds = (clock.now() - startedMs) / 1000;
+    if (!listed.ok) return this.#failed(listed.error, seconds);
+    const selection = selectTickets(
+      listed.value.map((s) => this.#read(s, startedMs)),
+      settings,
+      startedMs,
+    );
+    await this.#askDetails(selection.kept, deadlineMs);
+    this.#orders = selection.kept.map((t) => this.#toOrder(t));
+    this.#reportTruncation(selection.leftOut);
+    if (this.#lastErrorCode !== undefined) this.deps.logger.info({ profile }, 'ticket discovery works again');
+    this.#lastErrorCode = undefined;
+    this.deps.recorder.discoveryFinished(profile, seconds, {
+      ok: true,
+      orders: this.#orders.length,
+      leftOut: selection.leftOut,
+      atMs: clock.now(),
+    });
+    this.deps.onChange();
+  }
+
+  #listPage(pageNumber: number, nowMs: number, deadlineMs: number) {
+    const { settings, tid } = this.deps;
+    const query = {
+      pluginType: 'DATA_TRACK',
+      scope: settings.scope,
+      status: settings.status,
+      startTime: this.#zone.format(nowMs - settings.lookbackMs),
+      endTime: this.#zone.format(nowMs),
+      pageNumber,
+      pageSize: settings.pageSize,
+      tid,
+    };
+    return this.#call(ACTION_LIST_ORDERS, deadlineMs, (client, options) => client.listOrders(query, options));
+  }
+
+  #call<T>(
+    action: string,
+    deadlineMs: number,
+    send: (
+      client: DmsClient,
+      options: { signal: AbortSignal; timeoutMs: number },
+    ) => Promise<Result<T, DmsError>>,
+  ): Promise<Result<T, DmsError>> {
+    const access = this.deps.access();
+    return gatedCall(access, deadlineMs, this.deps.clock, async (options) => {
+      const startedMs = this.deps.clock.now();
+      const result = await send(access.client, options);
+      const code = result.ok ? undefined : result.error.code;
+      this.deps.api.requestFinished(action, (this.deps.clock.now() - startedMs) / 1000, code);
+      return result;
+    });
+  }
+
+  #read(summary: ListedTicket['summary'], nowMs: number): ListedTicket {
+    // An unreadable time counts as now: the ticket is kept rather than silently lost.
+    const createdMs = this.#zone.parse(summary.createTime) ?? nowMs;
+    return { summary, createdMs, lastModifiedMs: this.#zone.parse(summary.lastModifyTime) ?? createdMs };
+  }
+
+  /** GetDataTrackOrderDetail once per kept ticket; a failure is asked again on the next run. */
+  async #askDetails(kept: readonly ListedTicket[], deadlineMs: number): Promise<void> {
+    const keep = new Set(kept.map((t) => t.summary.orderId));
+    for (const id of this.#details.keys()) if (!keep.has(id)) this.#details.delete(id);
+    const missing = kept.filter((t) => !this.#details.has(t.summary.orderId)).slice(0, DETAILS_PER_RUN);
+    for (const { summary } of missing) {
+      const request = { orderId: summary.orderId, tid: this.deps.tid };
+      const detail = await this.#call(ACTION_GET_ORDER_DETAIL, deadlineMs, (client, options) =>
+        client.getOrderDetail(request, options),
+      );
+      if (!detail.ok) continue;
+      const { database, tables, jobStartTime, jobEndTime } = detail.value;
+      this.#details.set(summary.orderId, {
+        database,
+        tables,
+        rangeStartMs: this.#zone.parse(jobStartTime),
+        rangeEndMs: this.#zone.parse(jobEndTime),
+      });
+    }
+  }
+
+  #toOrder({ summary, createdMs, lastModifiedMs }: ListedTicket): TrackedOrder {
+    return {
+      id: summary.orderId,
+      name: '',
+      profile: this.deps.profile,
+      tid: this.deps.tid,
+      source: 'discovery',
+      ticket: {
+        status: ticketStatus(summary.statusCode),
+        committer: summary.committer,
+        comment: summary.comment,
+        createdMs,
+        lastModifiedMs,
+        detail: this.#details.get(summary.orderId),
+      },
+    };
+  }
+
+  #failed(error: DmsError, seconds: number): void {
+    const { profile, logger, recorder } = this.deps;
+    if (this.#lastErrorCode !== error.code) {
+      logger.warn(
+        {
+          profile,
+          code: error.code,
+          request_id: error.requestId,
+          err_message: error.message,
+          kept: this.#orders.length,
+        },
+        'ticket discovery failed; keeping the last list',
+      );
+    }
+    this.#lastErrorCode = error.code;
+    recorder.discoveryFinished(profile, seconds, { ok: false, code: error.code });
+  }
+
+  #reportTruncation(leftOut: number): void {
+    const truncated = leftOut > 0;
+    if (truncated && !this.#truncated) {
+      const { profile, settings, logger } = this.deps;
+      logger.warn(
+        { profile, max_orders: settings.maxOrders, left_out: leftOut },
+        'ticket discovery found more tickets than discovery.max_orders; following the newest',
+      );
+    }
+    this.#truncated = truncated;
+  }
+}

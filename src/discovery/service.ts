@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import type { ApiRecorder } from '../collector/types.js';
+import type { Config, DiscoverySettings } from '../config/schema.js';
+import type { Clock } from '../util/clock.js';
+import { Discoverer, type DiscoveryRecorder, type ProfileAccess } from './discoverer.js';
+import type { TrackedOrder } from './types.js';
+
+export interface DiscoveryServiceDeps {
+  readonly clock: Clock;
+  readonly api: ApiRecorder;
+  readonly recorder: DiscoveryRecorder;
+  readonly logger: Logger;
+}
+
+/**
+ * Every profile's discovery, kept across reloads: a profile whose discovery settings did not change
+ * keeps its list and its timer (a reload must not empty the list or cost a burst of ListOrders); a
+ * new or changed one starts at once; a removed one stops, and its tickets vanish.
+ */
+export class DiscoveryService {
+  readonly #running = new Map<string, { key: string; discoverer: Discoverer }>();
+  #access: (profile: string) => ProfileAccess = () => {
+    throw new Error('discovery has no configuration yet');
+  };
+  #orders: readonly TrackedOrder[] = [];
+
+  constructor(private readonly deps: DiscoveryServiceDeps) {}
+
+  /** All discovered orders, one array until something changes (so callers can cache on identity). */
+  get orders(): readonly TrackedOrder[] {
+    return this.#orders;
+  }
+
+  configure(config: Config, access: (profile: string) => ProfileAccess): void {
+    this.#access = access;
+    for (const [name, { discoverer }] of this.#running) {
+      const settings = config.profiles.get(name)?.discovery;
+      if (settings === undefined || this.#running.get(name)?.key !== keyOf(settings, config, name)) {
+        discoverer.stop();
+        this.#running.delete(name);
+        this.deps.recorder.discoveryStopped(name);
+      }
+    }
+    for (const [name, profile] of config.profiles) {
+      if (profile.discovery === undefined || this.#running.has(name)) continue;
+      const discoverer = new Discoverer({
+        profile: name,
+        tid: profile.tid,
+        settings: profile.discovery,
+        access: () => this.#access(name),
+        clock: this.deps.clock,
+        api: this.deps.api,
+        recorder: this.deps.recorder,
+        logger: this.deps.logger,
+        onChange: () => this.#collect(),
+      });
+      this.#running.set(name, { key: keyOf(profile.discovery, config, name), discoverer });
+      discoverer.start();
+    }
+    this.#collect();
+  }
+
+  stop(): void {
+    for (const { discoverer } of this.#running.values()) discoverer.stop();
+    this.#running.clear();
+  }
+
+  #collect(): void {
+    this.#orders = [...this.#running.values()].flatMap(({ discoverer }) => discoverer.orders);
+  }
+}
+
+/** What a discoverer depends on: its settings, and the profile's endpoint and tenant. */
+function keyOf(settings: DiscoverySettings, config: Config, name: string): string {
+  const profile = config.profiles.get(name);
+  return JSON.stringify({
+    ...settings,
+    includeComment: settings.includeComment?.source,
+    excludeComment: settings.excludeComment?.source,
+    endpoint: profile?.endpoint,
+    tid: profile?.tid,
+  });
+}

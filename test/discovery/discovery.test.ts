@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../support/clock.js';
+import { waitFor } from '../support/services.js';
+import { TEST_KEY, sampleValue, scenarioFromYaml, startStack, type Stack } from '../support/stack.js';
+
+// Ticket discovery against the simulator over real HTTP, with no `orders:` at all. The scenario's
+// ticket clock starts at 2026-01-05 09:00:00 (Asia/Shanghai); the exporter's clock is a manual one
+// set to the same instant, so discovery's ListOrders window and its timer are exact.
+const START_MS = Date.parse('2026-01-05T01:00:00Z');
+
+const SCENARIO = `credentials:
+  - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
+timezone: Asia/Shanghai
+start_time: 2026-01-05 09:00:00
+list_orders:
+  max_page_size: 2
+  fault: { kind: unavailable, from: 20m, until: 26m }
+orders:
+  - { id: 11, list: 1h }
+  - { id: 12, list: 1h }
+  - { id: 13, list: 1h }
+  - { id: 14, list: 1h }
+  - { id: 15, start: 3m, list: 1h }
+  - { id: 16, list: 10s, download: 10s, filter: 10s, pause: 0s }
+  - { id: 17 }
+tickets:
+  - { id: 11, created: -1d, approved: -23h, committer: alice, comment: orders audit, detail: { database: 'orders@10.0.0.12:3306', tables: [orders, items], job_start: '2026-01-01 00:00:00', job_end: '2026-01-02 00:00:00' } }
+  - { id: 12, created: -2d, approved: -47h, committer: bob, comment: price audit }
+  - { id: 13, created: -3d, approved: -71h, committer: carol, comment: test run }
+  - { id: 14, created: -6d, approved: -5d, committer: dave, comment: users }
+  - { id: 15, created: 2m, approved: 150s, committer: erin, comment: created mid-run }
+  - { id: 16, created: -1h, approved: -50m, committer: frank, comment: finishes soon }
+  - { id: 17, created: -30m, committer: grace, comment: waits for approval }
+  - { id: 18, created: -10d, end: { status: closed, at: -9d }, comment: outside the lookback }
+  - { id: 21, plugin_type: DATA_CORRECT, created: -1h, approved: -50m, comment: another kind of ticket }
+  - { id: 22, plugin_type: PERM_APPLY, created: -2h, comment: another kind of ticket }
+`;
+
+const CONFIG = `profiles:
+  default:
+    endpoint: \${SIM}
+    protocol: http
+    access_key_id: \${AK_ID}
+    access_key_secret: \${AK_SECRET}
+    discovery: { enabled: true, interval: 5m, page_size: 3, keep_finished_for: 8m, exclude_comment: '^test' }
+scrape: { min_interval: 0s }
+`;
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function discoveryStack(): Promise<{ stack: Stack; clock: ManualClock }> {
+  const clock = new ManualClock(START_MS);
+  stack = await startStack({
+    scenario: scenarioFromYaml(SCENARIO),
+    configText: CONFIG,
+    clock,
+    elapsedMs: () => clock.now() - START_MS,
+  });
+  return { stack, clock };
+}
+
+const orderIds = (text: string): number[] =>
+  [...text.matchAll(/^aliyun_dms_datatrack_order_info\{order_id="(\d+)"/gm)].map((m) => Number(m[1])).sort();
+
+/** Waits (bounded) for the discovery run started by the clock to be visible in a scrape. */
+async function afterRun(s: Stack, runs: number): Promise<string> {
+  return waitFor(
+    `discovery run ${runs}`,
+    async () => {
+      const { text } = await s.scrape();
+      const count = sampleValue(
+        text,
+        'aliyun_dms_datatrack_discovery_duration_seconds_count{profile="default"}',
+      );
+      return count === runs ? text : undefined;
+    },
+    10_000,
+    20,
+  );
+}
+
+describe('ticket discovery (no orders in the config)', () => {
+  it('follows every DATA_TRACK ticket of the lookback window, over several pages, and nothing else', async () => {
+    const { stack: s } = await discoveryStack();
+    const text = await afterRun(s, 1);
+    // 13 is excluded by its comment, 18 is older than the lookback, 21 and 22 are other kinds.
+    expect(orderIds(text)).toEqual([11, 12, 14, 16, 17]);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(5);
+    expect(s.simulator.callCount({ action: 'ListOrders' })).toBeGreaterThanOrEqual(3);
+    expect(text).toContain('aliyun_dms_datatrack_up{order_id="11"} 1');
+    // Waiting for approval: exported, but its job is not asked about (no up, no error).
+    expect(text).not.toContain('aliyun_dms_datatrack_up{order_id="17"}');
+    expect(s.simulator.callCount({ action: 'GetDataTrackJobDegree', orderId: 17 })).toBe(0);
+    // Each ticket's detail is asked once.
+    expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(5);
+    const page = await (await fetch(`${s.url}/`)).text();
+    expect(page).toContain(
+      '<td>discovery</td><td>default</td><td>alice</td><td><div class="comment" title="orders audit">orders audit</div></td><td>orders@10.0.0.12:3306</td><td>2025-12-31 16:00 – 2026-01-01 16:00 UTC</td>',
+    );
+    expect(page).toContain('data-status="ticket toaudit"');
+  });
+
+  it('picks up a ticket created mid-run within one interval, and drops a finished one after keep_finished_for', async () => {
+    const { stack: s, clock } = await discoveryStack();
+    await afterRun(s, 1);
+    clock.advance(5 * 60_000); // 09:05: ticket 15 exists since 09:02; 16 finished at 09:00:30
+    const second = await afterRun(s, 2);
+    expect(orderIds(second)).toEqual([11, 12, 14, 15, 16, 17]);
+    clock.advance(5 * 60_000); // 09:10: 16 finished more than 8 minutes ago
+    const third = await afterRun(s, 3);
+    expect(orderIds(third)).toEqual([11, 12, 14, 15, 17]);
+    expect(third).not.toContain('order_id="16"');
+  });
+
+  it('keeps the last good list while ListOrders fails, counting the failures by code', async () => {
+    const { stack: s, clock } = await discoveryStack();
+    await afterRun(s, 1);
+    clock.advance(5 * 60_000);
+    await afterRun(s, 2);
+    clock.advance(5 * 60_000);
+    await afterRun(s, 3);
+    clock.advance(5 * 60_000);
+    await afterRun(s, 4);
+    clock.advance(6 * 60_000); // 09:21: ListOrders answers 503 until 09:26
+    const failing = await afterRun(s, 5);
+    expect(orderIds(failing)).toEqual([11, 12, 14, 15, 17]);
+    expect(
+      sampleValue(
+        failing,
+        'aliyun_dms_datatrack_discovery_errors_total{profile="default",code="ServiceUnavailable"}',
+      ),
+    ).toBe(1);
+    expect(s.logs.filter((l) => l.msg === 'ticket discovery failed; keeping the last list')).toHaveLength(1);
+  });
+});
