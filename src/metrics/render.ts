@@ -1,67 +1,68 @@
-import { Gauge, Registry, type Metric, type RegistryContentType } from 'prom-client';
-import type { OrderOutcome, ScrapeResult } from '../collector/types.js';
-import { JOB_STATUSES, type JobDegree, type JobStatus } from '../dms/types.js';
+import type { ScrapeResult } from '../collector/types.js';
 import { METRICS } from './catalogue.js';
+import {
+  bodyEnd,
+  familySeparator,
+  formatValue,
+  gaugeHeader,
+  escapeHelp,
+  type ExpositionFormat,
+} from './exposition.js';
+import { createOrderTextCache, type OrderText } from './order-text.js';
+import type { SelfMetrics } from './self-metrics.js';
 
-const EXPORTED_STATUSES: readonly JobStatus[] = [...JOB_STATUSES, 'UNKNOWN'];
+/** The order families in the order prom-client used to print them (registration order). */
+const ORDER_FAMILIES: ReadonlyArray<{ readonly header: string; readonly part: keyof OrderText }> = [
+  { header: gaugeHeader(METRICS.up), part: 'up' },
+  { header: gaugeHeader(METRICS.stageCompletionRatio), part: 'ratios' },
+  { header: gaugeHeader(METRICS.jobStatus), part: 'statuses' },
+  { header: gaugeHeader(METRICS.lastSuccessTimestamp), part: 'lastSuccess' },
+  { header: gaugeHeader(METRICS.orderInfo), part: 'info' },
+  { header: gaugeHeader(METRICS.orderErrorInfo), part: 'error' },
+];
 
-export const TEXT_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
-export const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
+export interface ScrapeRenderer {
+  /** One scrape's body: its orders and scrape gauges, then the exporter's own metrics. */
+  render(result: ScrapeResult, format: ExpositionFormat): Promise<string>;
+}
 
 /**
- * Renders one scrape: the order data in a registry made for this scrape alone (so an order removed
- * from the config vanishes at once), plus the long-lived self metrics registered alongside.
+ * Renders scrapes. Only the orders in `result` are written, so an order removed from the config
+ * vanishes at once; the text of an order whose answer did not change is reused (order-text.ts).
+ * The self metrics stay with prom-client, in the registry kept for the format.
  */
-export async function renderScrape(
+export function createScrapeRenderer(self: Pick<SelfMetrics, 'registryFor'>): ScrapeRenderer {
+  const cache = createOrderTextCache();
+  return {
+    async render(result, format) {
+      const orders = renderOrderFamilies(cache.textsFor(result.outcomes), result, format);
+      const registry = self.registryFor(format);
+      // prom-client ends even an empty registry with its body end, but joins families with a separator.
+      if (registry.getMetricsAsArray().length === 0) return orders + bodyEnd(format);
+      return orders + familySeparator(format) + (await registry.metrics());
+    },
+  };
+}
+
+/** The order families and the two scrape gauges, as prom-client joins families (no body end). */
+function renderOrderFamilies(
+  texts: readonly OrderText[],
   result: ScrapeResult,
-  self: Registry | undefined,
-  contentType: RegistryContentType,
-): Promise<string> {
-  const registry = new Registry<RegistryContentType>();
-  registry.setContentType(contentType);
-  writeOrderMetrics(registry, result);
-  // prom-client types getMetricsAsArray() as plain objects, but it returns the metric instances
-  // (Registry.merge relies on the same): registering them here renders them in this scrape's format.
-  for (const metric of self?.getMetricsAsArray() ?? []) registry.registerMetric(metric as unknown as Metric);
-  return registry.metrics();
-}
-
-function writeOrderMetrics(registry: Registry<RegistryContentType>, result: ScrapeResult): void {
-  const registers = [registry];
-  const up = new Gauge({ ...METRICS.up, labelNames: ['order_id'], registers });
-  const ratio = new Gauge({ ...METRICS.stageCompletionRatio, labelNames: ['order_id', 'stage'], registers });
-  const status = new Gauge({ ...METRICS.jobStatus, labelNames: ['order_id', 'status'], registers });
-  const lastSuccess = new Gauge({ ...METRICS.lastSuccessTimestamp, labelNames: ['order_id'], registers });
-  const info = new Gauge({
-    ...METRICS.orderInfo,
-    labelNames: ['order_id', 'name', 'profile', 'tid'],
-    registers,
-  });
-  const errorInfo = new Gauge({ ...METRICS.orderErrorInfo, labelNames: ['order_id', 'code'], registers });
-
-  for (const outcome of result.outcomes) {
-    const order_id = String(outcome.order.id);
-    const { name, profile, tid } = outcome.order;
-    info.set({ order_id, name, profile, tid: tid === undefined ? '' : String(tid) }, 1);
-    if (outcome.lastSuccessMs !== undefined) lastSuccess.set({ order_id }, outcome.lastSuccessMs / 1000);
-    const degree = degreeOf(outcome);
-    if (degree === undefined) {
-      up.set({ order_id }, 0);
-      if (outcome.answer.kind === 'failed') errorInfo.set({ order_id, code: outcome.answer.error.code }, 1);
-      continue;
-    }
-    up.set({ order_id }, 1);
-    ratio.set({ order_id, stage: 'list' }, degree.listRatio);
-    ratio.set({ order_id, stage: 'download' }, degree.downloadRatio);
-    ratio.set({ order_id, stage: 'filter' }, degree.filterRatio);
-    for (const state of EXPORTED_STATUSES)
-      status.set({ order_id, status: state }, state === degree.status ? 1 : 0);
+  format: ExpositionFormat,
+): string {
+  const separator = familySeparator(format);
+  const parts: string[] = [];
+  for (const { header, part } of ORDER_FAMILIES) {
+    // A family with no series is still printed, HELP and TYPE alone, as prom-client does.
+    parts.push(header);
+    for (const text of texts) parts.push(text[part]);
+    parts.push(separator);
   }
-
-  new Gauge({ ...METRICS.scrapeDuration, registers }).set(result.durationMs / 1000);
-  new Gauge({ ...METRICS.scrapeTimeout, registers }).set(result.timeoutMs / 1000);
+  parts.push(scalarGauge(METRICS.scrapeDuration, result.durationMs / 1000), separator);
+  parts.push(scalarGauge(METRICS.scrapeTimeout, result.timeoutMs / 1000));
+  return parts.join('');
 }
 
-function degreeOf(outcome: OrderOutcome): JobDegree | undefined {
-  return outcome.answer.kind === 'failed' ? undefined : outcome.answer.degree;
+function scalarGauge(metric: { readonly name: string; readonly help: string }, value: number): string {
+  return `${gaugeHeader(metric)}\n${escapeHelp(metric.name)} ${formatValue(value)}`;
 }

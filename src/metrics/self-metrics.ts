@@ -9,7 +9,7 @@ import {
 import { REUSE_REASONS, type ApiRecorder } from '../collector/types.js';
 import { ACTION_GET_JOB_DEGREE } from '../dms/types.js';
 import { METRICS } from './catalogue.js';
-import { OPENMETRICS_CONTENT_TYPE } from './render.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type ExpositionFormat } from './exposition.js';
 
 export interface BuildInfo {
   readonly version: string;
@@ -18,8 +18,8 @@ export interface BuildInfo {
 
 /** The exporter's own metrics: live as long as the process, unlike the per-scrape order data. */
 export interface SelfMetrics {
-  /** The registry holding the self metrics for one exposition format. */
-  registryFor(contentType: RegistryContentType): Registry;
+  /** The registry holding the self metrics for one exposition format, rendering in that format. */
+  registryFor(format: ExpositionFormat): Registry<RegistryContentType>;
   readonly recorder: ApiRecorder;
   configLoaded(success: boolean, nowMs: number): void;
 }
@@ -31,11 +31,11 @@ export interface SelfMetrics {
  * set of metric objects, and every event is recorded into both.
  */
 export function createSelfMetrics(build: BuildInfo): SelfMetrics {
-  const text = createSelfRegistry(build);
-  const openMetrics = createSelfRegistry(build);
+  const text = createSelfRegistry(build, TEXT_CONTENT_TYPE);
+  const openMetrics = createSelfRegistry(build, OPENMETRICS_CONTENT_TYPE);
   const both = [text, openMetrics];
   return {
-    registryFor: (contentType) => (contentType === OPENMETRICS_CONTENT_TYPE ? openMetrics : text).registry,
+    registryFor: (format) => (format === 'openmetrics' ? openMetrics : text).registry,
     recorder: {
       requestFinished(action, seconds, errorCode) {
         for (const set of both) set.requestFinished(action, seconds, errorCode);
@@ -56,10 +56,12 @@ export function createSelfMetrics(build: BuildInfo): SelfMetrics {
   };
 }
 
-type SelfRegistry = ApiRecorder & Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry };
+type SelfRegistry = ApiRecorder &
+  Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry<RegistryContentType> };
 
-function createSelfRegistry(build: BuildInfo): SelfRegistry {
-  const registry = new Registry();
+function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType): SelfRegistry {
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(contentType);
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
 

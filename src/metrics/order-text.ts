@@ -1,0 +1,147 @@
+import type { OrderAnswer, OrderOutcome } from '../collector/types.js';
+import type { Order } from '../config/schema.js';
+import { JOB_STATUSES, type JobDegree, type JobStatus } from '../dms/types.js';
+import { METRICS } from './catalogue.js';
+import { escapeHelp, escapeLabelValue, formatValue } from './exposition.js';
+
+// Issue 10: a warm scrape of 10,000 final orders spent most of its time setting prom-client gauges
+// and formatting the same lines again. An order's lines depend only on its labels, its answer and
+// its last success time, so they are kept between scrapes and rebuilt only when one of those changes.
+
+const EXPORTED_STATUSES: readonly JobStatus[] = [...JOB_STATUSES, 'UNKNOWN'];
+const STAGES = ['list', 'download', 'filter'] as const;
+
+// Sample lines use the escaped family name, as prom-client does (a no-op for legacy names).
+const UP = escapeHelp(METRICS.up.name);
+const RATIO = escapeHelp(METRICS.stageCompletionRatio.name);
+const STATUS = escapeHelp(METRICS.jobStatus.name);
+const LAST_SUCCESS = escapeHelp(METRICS.lastSuccessTimestamp.name);
+const INFO = escapeHelp(METRICS.orderInfo.name);
+const ERROR_INFO = escapeHelp(METRICS.orderErrorInfo.name);
+
+/**
+ * One order's sample lines in each order family (empty when it has none there). Every line starts
+ * with '\n', which is how prom-client joins a family's lines after its HELP and TYPE lines. Gauge
+ * lines are the same in the text format and OpenMetrics, so one text serves both.
+ */
+export interface OrderText {
+  readonly up: string;
+  readonly ratios: string;
+  readonly statuses: string;
+  readonly lastSuccess: string;
+  readonly info: string;
+  readonly error: string;
+}
+
+/** Per-order text kept between scrapes. Holds only the orders of the last `textsFor` call. */
+export interface OrderTextCache {
+  /** The text of each outcome, in order: reused when nothing it is made of changed, else rebuilt. */
+  textsFor(outcomes: readonly OrderOutcome[]): OrderText[];
+  /** How many orders have text kept. */
+  readonly size: number;
+}
+
+interface Entry {
+  readonly order: Order;
+  readonly answer: OrderAnswer;
+  readonly lastSuccessMs: number | undefined;
+  readonly text: OrderText;
+}
+
+export function createOrderTextCache(): OrderTextCache {
+  let entries = new Map<number, Entry>();
+  return {
+    textsFor(outcomes) {
+      // A new map per call bounds memory by the current orders: one removed from the config is
+      // simply not carried over. Rendering is synchronous, so concurrent scrapes cannot interleave here.
+      const kept = new Map<number, Entry>();
+      const texts = outcomes.map((outcome) => {
+        const previous = entries.get(outcome.order.id);
+        const entry = previous !== undefined && sameText(previous, outcome) ? previous : entryFor(outcome);
+        kept.set(outcome.order.id, entry);
+        return entry.text;
+      });
+      entries = kept;
+      return texts;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+/** Whether the outcome renders to the entry's text. Identity first (the common, warm case), then values. */
+function sameText(entry: Entry, outcome: OrderOutcome): boolean {
+  return (
+    Object.is(entry.lastSuccessMs, outcome.lastSuccessMs) &&
+    sameLabels(entry.order, outcome.order) &&
+    sameAnswer(entry.answer, outcome.answer)
+  );
+}
+
+function sameLabels(a: Order, b: Order): boolean {
+  return a === b || (a.id === b.id && a.name === b.name && a.profile === b.profile && a.tid === b.tid);
+}
+
+// A fresh answer and a cached one render alike; only what reaches the text is compared.
+function sameAnswer(a: OrderAnswer, b: OrderAnswer): boolean {
+  if (a === b) return true;
+  if (a.kind === 'failed' || b.kind === 'failed') {
+    return a.kind === 'failed' && b.kind === 'failed' && a.error.code === b.error.code;
+  }
+  return sameDegree(a.degree, b.degree);
+}
+
+function sameDegree(a: JobDegree, b: JobDegree): boolean {
+  return (
+    a === b ||
+    (a.status === b.status &&
+      Object.is(a.listRatio, b.listRatio) &&
+      Object.is(a.downloadRatio, b.downloadRatio) &&
+      Object.is(a.filterRatio, b.filterRatio))
+  );
+}
+
+function entryFor(outcome: OrderOutcome): Entry {
+  const { order, answer, lastSuccessMs } = outcome;
+  return { order, answer, lastSuccessMs, text: orderText(outcome) };
+}
+
+function orderText({ order, answer, lastSuccessMs }: OrderOutcome): OrderText {
+  const id = `order_id="${escapeLabelValue(String(order.id))}"`;
+  const tid = order.tid === undefined ? '' : String(order.tid);
+  const labels = `${id},name="${escapeLabelValue(order.name)}",profile="${escapeLabelValue(order.profile)}",tid="${escapeLabelValue(tid)}"`;
+  const common = {
+    info: `\n${INFO}{${labels}} 1`,
+    lastSuccess:
+      lastSuccessMs === undefined ? '' : `\n${LAST_SUCCESS}{${id}} ${formatValue(lastSuccessMs / 1000)}`,
+  };
+  if (answer.kind === 'failed') {
+    const code = escapeLabelValue(answer.error.code);
+    return {
+      ...common,
+      up: `\n${UP}{${id}} 0`,
+      ratios: '',
+      statuses: '',
+      error: `\n${ERROR_INFO}{${id},code="${code}"} 1`,
+    };
+  }
+  return {
+    ...common,
+    up: `\n${UP}{${id}} 1`,
+    ratios: ratioLines(id, answer.degree),
+    statuses: statusLines(id, answer.degree.status),
+    error: '',
+  };
+}
+
+function ratioLines(id: string, degree: JobDegree): string {
+  const ratios = { list: degree.listRatio, download: degree.downloadRatio, filter: degree.filterRatio };
+  return STAGES.map((stage) => `\n${RATIO}{${id},stage="${stage}"} ${formatValue(ratios[stage])}`).join('');
+}
+
+function statusLines(id: string, current: JobStatus): string {
+  return EXPORTED_STATUSES.map(
+    (state) => `\n${STATUS}{${id},status="${escapeLabelValue(state)}"} ${state === current ? 1 : 0}`,
+  ).join('');
+}
