@@ -19,18 +19,38 @@ const LAST_SUCCESS = escapeHelp(METRICS.lastSuccessTimestamp.name);
 const INFO = escapeHelp(METRICS.orderInfo.name);
 const ERROR_INFO = escapeHelp(METRICS.orderErrorInfo.name);
 
-/**
- * One order's sample lines in each order family (empty when it has none there). Every line starts
- * with '\n', which is how prom-client joins a family's lines after its HELP and TYPE lines. Gauge
- * lines are the same in the text format and OpenMetrics, so one text serves both.
- */
-export interface OrderText {
+/** An order's lines in each of its families. */
+interface OrderLines {
   readonly up: string;
   readonly ratios: string;
   readonly statuses: string;
   readonly lastSuccess: string;
   readonly info: string;
   readonly error: string;
+}
+
+/** The order families, in the order they are printed (the order prom-client printed them in). */
+export const ORDER_FAMILIES: ReadonlyArray<{
+  readonly metric: { readonly name: string; readonly help: string };
+  readonly lines: keyof OrderLines;
+}> = [
+  { metric: METRICS.up, lines: 'up' },
+  { metric: METRICS.stageCompletionRatio, lines: 'ratios' },
+  { metric: METRICS.jobStatus, lines: 'statuses' },
+  { metric: METRICS.lastSuccessTimestamp, lines: 'lastSuccess' },
+  { metric: METRICS.orderInfo, lines: 'info' },
+  { metric: METRICS.orderErrorInfo, lines: 'error' },
+];
+
+/**
+ * One order's sample lines in each order family, in `ORDER_FAMILIES` order ('' where it has none).
+ * Every line starts with '\n', which is how prom-client joins a family's lines after its HELP and
+ * TYPE lines. Gauge lines are the same in the text format and OpenMetrics, so one text serves both.
+ */
+export interface OrderText {
+  readonly lines: readonly string[];
+  /** The UTF-8 size of each of `lines`, so that a body's size is known before it is written. */
+  readonly bytes: readonly number[];
 }
 
 /** Per-order text kept between scrapes. Holds only the orders of the last `textsFor` call. */
@@ -53,7 +73,8 @@ export function createOrderTextCache(): OrderTextCache {
   return {
     textsFor(outcomes) {
       // A new map per call bounds memory by the current orders: one removed from the config is
-      // simply not carried over. Rendering is synchronous, so concurrent scrapes cannot interleave here.
+      // simply not carried over. This runs synchronously, so concurrent scrapes cannot interleave
+      // in it; a scrape still on the old config during a reload merely costs the next one rebuilds.
       const kept = new Map<number, Entry>();
       const texts = outcomes.map((outcome) => {
         const previous = entries.get(outcome.order.id);
@@ -107,7 +128,13 @@ function entryFor(outcome: OrderOutcome): Entry {
   return { order, answer, lastSuccessMs, text: orderText(outcome) };
 }
 
-function orderText({ order, answer, lastSuccessMs }: OrderOutcome): OrderText {
+function orderText(outcome: OrderOutcome): OrderText {
+  const named = orderLines(outcome);
+  const lines = ORDER_FAMILIES.map((family) => named[family.lines]);
+  return { lines, bytes: lines.map((line) => Buffer.byteLength(line)) };
+}
+
+function orderLines({ order, answer, lastSuccessMs }: OrderOutcome): OrderLines {
   const id = `order_id="${escapeLabelValue(String(order.id))}"`;
   const tid = order.tid === undefined ? '' : String(order.tid);
   const labels = `${id},name="${escapeLabelValue(order.name)}",profile="${escapeLabelValue(order.profile)}",tid="${escapeLabelValue(tid)}"`;

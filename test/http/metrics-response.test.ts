@@ -105,7 +105,7 @@ describe('setCompressibleBody', () => {
     const app = new Koa();
     app.use(async (ctx) => {
       ctx.type = 'text/plain; version=0.0.4; charset=utf-8';
-      await setCompressibleBody(ctx, text);
+      await setCompressibleBody(ctx, Buffer.from(text));
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
