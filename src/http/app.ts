@@ -2,13 +2,15 @@ import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from 'pino';
 import type { Collector } from '../collector/collector.js';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, renderScrape } from '../metrics/render.js';
+import { createScrapeRenderer } from '../metrics/render.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
 import type { RuntimeStore } from '../runtime.js';
 import type { Clock } from '../util/clock.js';
 import { lifecycleGuard } from '../web/lifecycle.js';
+import { setCompressibleBody } from './compress.js';
 import { scrapeTimeoutMs } from './deadline.js';
 import { renderLandingPage } from './landing.js';
+import { negotiateExposition } from './negotiate.js';
 
 export interface AppDeps {
   readonly store: RuntimeStore;
@@ -26,6 +28,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   // Exact paths only: /METRICS and /metrics/ are not the metrics.
   const router = new Router({ strict: true, sensitive: true });
+  const renderer = createScrapeRenderer(deps.selfMetrics);
 
   router.get('/metrics', async (ctx) => {
     const { target } = deps.store.current();
@@ -35,16 +38,12 @@ export function createApp(deps: AppDeps): Koa {
       ctx.body = `${deadline.error}\n`;
       return;
     }
-    // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format. The versions
-    // must be offered: an Accept entry with parameters only matches an offer with the same ones.
-    const offered = ctx.accepts('text/plain; version=0.0.4', 'application/openmetrics-text; version=1.0.0');
-    const contentType =
-      offered === 'application/openmetrics-text; version=1.0.0'
-        ? OPENMETRICS_CONTENT_TYPE
-        : TEXT_CONTENT_TYPE;
+    // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format.
+    const exposition = negotiateExposition(ctx.get('Accept'));
     const result = await deps.collector.collect(target, deadline.value);
-    ctx.type = contentType;
-    ctx.body = await renderScrape(result, deps.selfMetrics.registryFor(contentType), contentType);
+    ctx.vary('Accept');
+    ctx.type = exposition.contentType;
+    await setCompressibleBody(ctx, await renderer.render(result, exposition.format));
   });
 
   router.get('/', (ctx) => {

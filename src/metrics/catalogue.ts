@@ -23,11 +23,27 @@ export const METRICS = {
   },
   orderInfo: {
     name: `${PREFIX}order_info`,
-    help: 'Configured data-tracking orders: display name, profile and tenant id (always 1).',
+    help: 'Followed data-tracking orders (always 1): display name, profile, tenant id, source (config or discovery) and, for discovered tickets, committer, comment (cut to 120 characters) and database.',
   },
   orderErrorInfo: {
     name: `${PREFIX}order_error_info`,
     help: 'Why this scrape has no answer for the order (only present when up is 0): an Alibaba error code, or timeout, network, http_<status>, malformed_response, other.',
+  },
+  ticketStatus: {
+    name: `${PREFIX}ticket_status`,
+    help: 'State of a discovered ticket as ListOrders reports it: 1 for the current state, 0 for the others (toaudit: waiting for approval; unknown: a state this exporter does not know).',
+  },
+  trackedRangeStart: {
+    name: `${PREFIX}tracked_range_start_timestamp_seconds`,
+    help: 'Start of the binlog time range a discovered ticket tracks (GetDataTrackOrderDetail JobStartTime), Unix time.',
+  },
+  trackedRangeEnd: {
+    name: `${PREFIX}tracked_range_end_timestamp_seconds`,
+    help: 'End of the binlog time range a discovered ticket tracks (GetDataTrackOrderDetail JobEndTime), Unix time.',
+  },
+  trackedTables: {
+    name: `${PREFIX}tracked_tables`,
+    help: 'Number of tables a discovered ticket tracks (GetDataTrackOrderDetail TableNames).',
   },
   scrapeDuration: {
     name: `${PREFIX}scrape_duration_seconds`,

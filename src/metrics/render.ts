@@ -1,71 +1,72 @@
-import { Gauge, Registry, type Metric, type RegistryContentType } from 'prom-client';
-import type { OrderOutcome, ScrapeResult } from '../collector/types.js';
-import { JOB_STATUSES, type JobDegree, type JobStatus } from '../dms/types.js';
+import type { ScrapeResult } from '../collector/types.js';
 import { METRICS } from './catalogue.js';
+import {
+  bodyEnd,
+  escapeHelp,
+  familySeparator,
+  formatValue,
+  gaugeHeader,
+  type ExpositionFormat,
+} from './exposition.js';
+import { ORDER_FAMILIES, createOrderTextCache, type OrderText } from './order-text.js';
+import type { SelfMetrics } from './self-metrics.js';
 
-const EXPORTED_STATUSES: readonly JobStatus[] = [...JOB_STATUSES, 'UNKNOWN'];
+const FAMILY_HEADERS = ORDER_FAMILIES.map((family) => gaugeHeader(family.metric));
 
-export const TEXT_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
-export const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
+export interface ScrapeRenderer {
+  /** One scrape's body, UTF-8: its orders and scrape gauges, then the exporter's own metrics. */
+  render(result: ScrapeResult, format: ExpositionFormat): Promise<Buffer>;
+}
 
 /**
- * Renders one scrape: the order data in a registry made for this scrape alone (so an order removed
- * from the config vanishes at once), plus the long-lived self metrics registered alongside.
+ * Renders scrapes. Only the orders in `result` are written, so an order removed from the config
+ * vanishes at once; the text of an order whose answer did not change is reused (order-text.ts).
+ * The self metrics stay with prom-client, in the registry kept for the format.
  */
-export async function renderScrape(
-  result: ScrapeResult,
-  self: Registry | undefined,
-  contentType: RegistryContentType,
-): Promise<string> {
-  const registry = new Registry<RegistryContentType>();
-  registry.setContentType(contentType);
-  writeOrderMetrics(registry, result);
-  // prom-client types getMetricsAsArray() as plain objects, but it returns the metric instances
-  // (Registry.merge relies on the same): registering them here renders them in this scrape's format.
-  for (const metric of self?.getMetricsAsArray() ?? []) registry.registerMetric(metric as unknown as Metric);
-  return registry.metrics();
+export function createScrapeRenderer(self: Pick<SelfMetrics, 'registryFor'>): ScrapeRenderer {
+  const cache = createOrderTextCache();
+  return {
+    async render(result, format) {
+      const texts = cache.textsFor(result.outcomes);
+      const separator = familySeparator(format);
+      const registry = self.registryFor(format);
+      // prom-client ends even an empty registry with its body end, but joins families with a separator.
+      const selfText =
+        registry.getMetricsAsArray().length === 0 ? bodyEnd(format) : separator + (await registry.metrics());
+      const scrapeGauges =
+        scalarGauge(METRICS.scrapeDuration, result.durationMs / 1000) +
+        separator +
+        scalarGauge(METRICS.scrapeTimeout, result.timeoutMs / 1000);
+      return writeBody(texts, separator, scrapeGauges + selfText);
+    },
+  };
 }
 
-function writeOrderMetrics(registry: Registry<RegistryContentType>, result: ScrapeResult): void {
-  const registers = [registry];
-  const up = new Gauge({ ...METRICS.up, labelNames: ['order_id'], registers });
-  const ratio = new Gauge({ ...METRICS.stageCompletionRatio, labelNames: ['order_id', 'stage'], registers });
-  const status = new Gauge({ ...METRICS.jobStatus, labelNames: ['order_id', 'status'], registers });
-  const lastSuccess = new Gauge({ ...METRICS.lastSuccessTimestamp, labelNames: ['order_id'], registers });
-  const info = new Gauge({
-    ...METRICS.orderInfo,
-    labelNames: ['order_id', 'name', 'profile', 'tid'],
-    registers,
+/**
+ * The order families (a family without series still gets its HELP and TYPE lines, as in
+ * prom-client), then `rest`. Written straight into one buffer of the size the cached byte counts
+ * add up to: joining 11 MB of text into a string and encoding it again cost more than the rest of
+ * the render.
+ */
+function writeBody(texts: readonly OrderText[], separator: string, rest: string): Buffer {
+  let size = Buffer.byteLength(rest);
+  FAMILY_HEADERS.forEach((header, family) => {
+    size += Buffer.byteLength(header) + Buffer.byteLength(separator);
+    for (const text of texts) size += text.bytes[family] ?? 0;
   });
-  const errorInfo = new Gauge({ ...METRICS.orderErrorInfo, labelNames: ['order_id', 'code'], registers });
-
-  for (const outcome of result.outcomes) {
-    const order_id = String(outcome.order.id);
-    const { name, profile, tid } = outcome.order;
-    info.set({ order_id, name, profile, tid: tid === undefined ? '' : String(tid) }, 1);
-    if (outcome.lastSuccessMs !== undefined) lastSuccess.set({ order_id }, outcome.lastSuccessMs / 1000);
-    // A ticket without a job has its order_info (and ticket state), and no answer to report.
-    if (outcome.answer.kind === 'no_job') continue;
-    const degree = degreeOf(outcome);
-    if (degree === undefined) {
-      up.set({ order_id }, 0);
-      if (outcome.answer.kind === 'failed') errorInfo.set({ order_id, code: outcome.answer.error.code }, 1);
-      continue;
-    }
-    up.set({ order_id }, 1);
-    ratio.set({ order_id, stage: 'list' }, degree.listRatio);
-    ratio.set({ order_id, stage: 'download' }, degree.downloadRatio);
-    ratio.set({ order_id, stage: 'filter' }, degree.filterRatio);
-    for (const state of EXPORTED_STATUSES)
-      status.set({ order_id, status: state }, state === degree.status ? 1 : 0);
-  }
-
-  new Gauge({ ...METRICS.scrapeDuration, registers }).set(result.durationMs / 1000);
-  new Gauge({ ...METRICS.scrapeTimeout, registers }).set(result.timeoutMs / 1000);
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  FAMILY_HEADERS.forEach((header, family) => {
+    at += body.write(header, at);
+    for (const text of texts) if (text.bytes[family]) at += body.write(text.lines[family] ?? '', at);
+    at += body.write(separator, at);
+  });
+  at += body.write(rest, at);
+  // A mismatch would mean a cached size that is not its text's: never serve a cut body.
+  if (at !== size) throw new Error(`metrics body: wrote ${at} bytes, expected ${size}`);
+  return body;
 }
 
-function degreeOf(outcome: OrderOutcome): JobDegree | undefined {
-  return outcome.answer.kind === 'fresh' || outcome.answer.kind === 'cached'
-    ? outcome.answer.degree
-    : undefined;
+function scalarGauge(metric: { readonly name: string; readonly help: string }, value: number): string {
+  return `${gaugeHeader(metric)}\n${escapeHelp(metric.name)} ${formatValue(value)}`;
 }

@@ -10,7 +10,7 @@ import { REUSE_REASONS, type ApiRecorder } from '../collector/types.js';
 import type { DiscoveryRecorder } from '../discovery/discoverer.js';
 import { ACTIONS } from '../dms/types.js';
 import { METRICS } from './catalogue.js';
-import { OPENMETRICS_CONTENT_TYPE } from './render.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type ExpositionFormat } from './exposition.js';
 
 export interface BuildInfo {
   readonly version: string;
@@ -19,8 +19,8 @@ export interface BuildInfo {
 
 /** The exporter's own metrics: live as long as the process, unlike the per-scrape order data. */
 export interface SelfMetrics {
-  /** The registry holding the self metrics for one exposition format. */
-  registryFor(contentType: RegistryContentType): Registry;
+  /** The registry holding the self metrics for one exposition format, rendering in that format. */
+  registryFor(format: ExpositionFormat): Registry<RegistryContentType>;
   readonly recorder: ApiRecorder;
   readonly discovery: DiscoveryRecorder;
   configLoaded(success: boolean, nowMs: number): void;
@@ -28,7 +28,7 @@ export interface SelfMetrics {
 
 type SelfRegistry = ApiRecorder &
   DiscoveryRecorder &
-  Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry };
+  Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry<RegistryContentType> };
 
 /**
  * prom-client renames counter objects in place when it renders OpenMetrics (it strips `_total`
@@ -37,11 +37,11 @@ type SelfRegistry = ApiRecorder &
  * set of metric objects, and every event is recorded into both.
  */
 export function createSelfMetrics(build: BuildInfo): SelfMetrics {
-  const text = createSelfRegistry(build);
-  const openMetrics = createSelfRegistry(build);
+  const text = createSelfRegistry(build, TEXT_CONTENT_TYPE);
+  const openMetrics = createSelfRegistry(build, OPENMETRICS_CONTENT_TYPE);
   const both = [text, openMetrics] as const;
   return {
-    registryFor: (contentType) => (contentType === OPENMETRICS_CONTENT_TYPE ? openMetrics : text).registry,
+    registryFor: (format) => (format === 'openmetrics' ? openMetrics : text).registry,
     recorder: {
       requestFinished: (...args) => both.forEach((set) => set.requestFinished(...args)),
       answerReused: (...args) => both.forEach((set) => set.answerReused(...args)),
@@ -56,8 +56,9 @@ export function createSelfMetrics(build: BuildInfo): SelfMetrics {
   };
 }
 
-function createSelfRegistry(build: BuildInfo): SelfRegistry {
-  const registry = new Registry();
+function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType): SelfRegistry {
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(contentType);
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
   const api = apiMetrics(registers);
@@ -80,7 +81,7 @@ function createSelfRegistry(build: BuildInfo): SelfRegistry {
   };
 }
 
-function apiMetrics(registers: Registry[]): ApiRecorder {
+function apiMetrics(registers: Registry<RegistryContentType>[]): ApiRecorder {
   const requests = new Counter({ ...METRICS.apiRequests, labelNames: ['action'], registers });
   const errors = new Counter({ ...METRICS.apiRequestErrors, labelNames: ['action', 'code'], registers });
   const duration = new Histogram({
@@ -115,7 +116,7 @@ function apiMetrics(registers: Registry[]): ApiRecorder {
   };
 }
 
-function discoveryMetrics(registers: Registry[]): DiscoveryRecorder {
+function discoveryMetrics(registers: Registry<RegistryContentType>[]): DiscoveryRecorder {
   const labelNames = ['profile'];
   const orders = new Gauge({ ...METRICS.discoveredOrders, labelNames, registers });
   const leftOut = new Gauge({ ...METRICS.discoveryLeftOut, labelNames, registers });

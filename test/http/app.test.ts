@@ -10,6 +10,7 @@ import {
   startStack,
   type Stack,
 } from '../support/stack.js';
+import { PROMETHEUS_2_ACCEPT } from '../support/scrape-headers.js';
 
 const ORDER_FAMILIES = [
   'aliyun_dms_datatrack_up',
@@ -20,8 +21,6 @@ const ORDER_FAMILIES = [
   'aliyun_dms_datatrack_order_error_info',
 ];
 const FIXED_NOW_MS = 1_800_000_000_000;
-const PROMETHEUS_ACCEPT =
-  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -95,7 +94,7 @@ describe('GET /metrics against the simulator', () => {
 
   it('serves OpenMetrics when Prometheus asks for it', async () => {
     stack = await goldenStack();
-    const { contentType, text } = await stack.scrape({ Accept: PROMETHEUS_ACCEPT });
+    const { contentType, text } = await stack.scrape({ Accept: PROMETHEUS_2_ACCEPT });
     expect(contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(text.endsWith('# EOF\n')).toBe(true);
     expect(text).toContain('aliyun_dms_datatrack_up{order_id="104"} 1');
