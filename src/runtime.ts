@@ -16,6 +16,8 @@ export type ConfigSource = () => Promise<Result<Config, readonly string[]>>;
 export interface Runtime {
   readonly config: Config;
   readonly target: ScrapeTarget;
+  /** A followed order by id (configured, or discovered), for /probe. */
+  findOrder(id: number): TrackedOrder | undefined;
 }
 
 export interface RuntimeStore {
@@ -93,10 +95,23 @@ function buildRuntime(
   for (const [name, profile] of config.profiles) clients.set(name, makeClient(profile));
   buckets.keepOnly(config.profiles);
   const orders = mergedOrders(config.orders.map(configured), discovered);
+  let indexed: readonly TrackedOrder[] | undefined;
+  let byId = new Map<number, TrackedOrder>();
   return {
     config,
+    findOrder(id) {
+      const current = orders();
+      if (current !== indexed) {
+        indexed = current;
+        byId = new Map(current.map((o) => [o.id, o]));
+      }
+      return byId.get(id);
+    },
     target: {
       get orders() {
+        return orders();
+      },
+      get population() {
         return orders();
       },
       settings: config.scrape,

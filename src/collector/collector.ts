@@ -18,7 +18,13 @@ import type { ApiRecorder, OrderAnswer, OrderOutcome, ScrapeResult } from './typ
 
 /** Everything one scrape needs from the current configuration; swapped as a whole on reload. */
 export interface ScrapeTarget {
+  /** The orders this scrape answers. */
   readonly orders: readonly TrackedOrder[];
+  /**
+   * Every order the exporter follows (the same array while nothing changes): memory of an order no
+   * longer in it is forgotten. A /probe scrape answers one order but keeps the others' memory.
+   */
+  readonly population: readonly TrackedOrder[];
   readonly settings: ScrapeSettings;
   /** Bounds DMS calls in flight across every scrape. */
   readonly slots: Semaphore;
@@ -55,9 +61,10 @@ export function createCollector(deps: CollectorDeps): Collector {
   const random = deps.random ?? Math.random;
   const memories = new Map<string, OrderMemory>();
   const inFlight = new Map<string, SharedCall>();
-  // Only the newest configuration may forget orders: a scrape still running on the previous one
-  // must not drop what the new one added.
-  let newestTarget: ScrapeTarget | undefined;
+  // Only the newest population may forget orders: a scrape still running on the previous one must
+  // not drop what the new one added. Forgetting runs once per new population, not on every scrape.
+  let newestPopulation: readonly TrackedOrder[] | undefined;
+  let forgottenFor: readonly TrackedOrder[] | undefined;
 
   const memoryOf = (key: string): OrderMemory => {
     let memory = memories.get(key);
@@ -111,7 +118,7 @@ export function createCollector(deps: CollectorDeps): Collector {
 
   return {
     async collect(target, timeoutMs) {
-      newestTarget = target;
+      newestPopulation = target.population;
       const startedMs = clock.now();
       const deadlineMs = startedMs + timeoutMs;
       const outcomes = new Array<OrderOutcome>(target.orders.length);
@@ -151,7 +158,10 @@ export function createCollector(deps: CollectorDeps): Collector {
         if (!p.done) outcomes[p.index] = outcome(p.order, p.key, unrefreshed(target, p));
         p.call.leave();
       }
-      if (target === newestTarget) forgetRemovedOrders(memories, target.orders);
+      if (target.population === newestPopulation && target.population !== forgottenFor) {
+        forgottenFor = target.population;
+        forgetRemovedOrders(memories, target.population);
+      }
       return { outcomes, durationMs: clock.now() - startedMs, timeoutMs };
     },
     lastKnown(orders) {
@@ -193,12 +203,8 @@ function answerOf(result: DmsResult): OrderAnswer {
   return result.ok ? { kind: 'fresh', degree: result.value } : { kind: 'failed', error: result.error };
 }
 
-/** Memory is bounded by the configuration: an order removed from it is forgotten. */
+/** Memory is bounded by the orders followed: one that is gone is forgotten. */
 function forgetRemovedOrders(memories: Map<string, OrderMemory>, orders: readonly TrackedOrder[]): void {
-  if (memories.size <= orders.length && orders.length > 0) {
-    const keep = new Set(orders.map(orderKey));
-    if ([...memories.keys()].every((key) => keep.has(key))) return;
-  }
   const keep = new Set(orders.map(orderKey));
   for (const key of memories.keys()) if (!keep.has(key)) memories.delete(key);
 }

@@ -207,6 +207,11 @@ export const scrapeShape = {
     .describe(
       'When the deadline or the rate limit leaves an order unrefreshed, its last answer is served while younger than this; older, the order is `up 0` with code `timeout` or `rate_limited`.',
     ),
+  probe_unknown_orders: integer(0, 10_000)
+    .default(0)
+    .describe(
+      '`/probe?target=ID` of an order the exporter does not follow: 0 refuses it (404); N > 0 asks DMS for up to N such ids, the least recently probed forgotten first.',
+    ),
   terminal_recheck: duration({ max: LONGEST_TIMER_MS })
     .prefault('10m')
     .describe(
@@ -221,6 +226,7 @@ const scrapeSchema = mapping(scrapeShape).transform((s) => ({
   terminalRecheckMs: s.terminal_recheck,
   minIntervalMs: s.min_interval,
   maxAgeMs: s.max_age,
+  probeUnknownOrders: s.probe_unknown_orders,
 }));
 
 export const orderShape = {

@@ -57,9 +57,9 @@ export interface TicketDetail {
   readonly rangeEndMs: number | undefined;
 }
 
-/** An order the exporter follows: written in the config, or found by discovery. */
+/** An order the exporter follows: written in the config, found by discovery, or probed by id (/probe). */
 export type TrackedOrder =
-  | (Order & { readonly source: 'config'; readonly ticket?: undefined })
+  | (Order & { readonly source: 'config' | 'probe'; readonly ticket?: undefined })
   | (Order & { readonly source: 'discovery'; readonly ticket: TicketInfo });
 
 export function configured(order: Order): TrackedOrder {

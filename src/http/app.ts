@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Logger } from 'pino';
+import { Registry, type RegistryContentType } from 'prom-client';
 import type { Collector } from '../collector/collector.js';
 import { createScrapeRenderer } from '../metrics/render.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
@@ -11,6 +12,7 @@ import { setCompressibleBody } from './compress.js';
 import { scrapeTimeoutMs } from './deadline.js';
 import { renderLandingPage } from './landing.js';
 import { negotiateExposition } from './negotiate.js';
+import { probe, serviceDiscovery } from './probe.js';
 
 export interface AppDeps {
   readonly store: RuntimeStore;
@@ -22,6 +24,8 @@ export interface AppDeps {
   /** Whether POST /-/reload may be used (--web.enable-lifecycle); SIGHUP works either way. */
   readonly enableLifecycle: boolean;
 }
+
+const NO_SELF_METRICS = new Registry<RegistryContentType>();
 
 /** The HTTP surface. Never listens itself: tests drive `app.callback()` or a port. */
 export function createApp(deps: AppDeps): Koa {
@@ -44,6 +48,22 @@ export function createApp(deps: AppDeps): Koa {
     ctx.vary('Accept');
     ctx.type = exposition.contentType;
     await setCompressibleBody(ctx, await renderer.render(result, exposition.format));
+  });
+
+  const probeRenderer = createScrapeRenderer({ registryFor: () => NO_SELF_METRICS });
+  router.get('/probe', probe({ store: deps.store, collector: deps.collector, renderer: probeRenderer }));
+  router.get('/sd', serviceDiscovery(deps.store));
+
+  // The exporter's own metrics alone: for the Prometheus that watches the exporter when /probe
+  // spreads the orders over several (prometheus/sharded.yml).
+  router.get('/exporter-metrics', async (ctx) => {
+    const exposition = negotiateExposition(ctx.get('Accept'));
+    ctx.vary('Accept');
+    ctx.type = exposition.contentType;
+    await setCompressibleBody(
+      ctx,
+      Buffer.from(await deps.selfMetrics.registryFor(exposition.format).metrics()),
+    );
   });
 
   router.get('/', (ctx) => {

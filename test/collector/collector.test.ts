@@ -106,6 +106,7 @@ const SETTINGS: ScrapeSettings = {
   terminalRecheckMs: 600_000,
   minIntervalMs: 0,
   maxAgeMs: 0,
+  probeUnknownOrders: 0,
 };
 
 function orders(...ids: number[]): TrackedOrder[] {
@@ -126,6 +127,7 @@ function setup(options: { settings?: Partial<ScrapeSettings>; rateLimit?: RateLi
   const bucket = options.rateLimit && createTokenBucket(options.rateLimit, clock);
   const target = (list: TrackedOrder[]): ScrapeTarget => ({
     orders: list,
+    population: list,
     settings,
     slots: createSemaphore(settings.concurrency),
     clientFor: () => dms,

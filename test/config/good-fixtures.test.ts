@@ -42,6 +42,7 @@ describe('good config fixtures', () => {
       terminalRecheckMs: 600_000,
       minIntervalMs: 15_000,
       maxAgeMs: 300_000,
+      probeUnknownOrders: 0,
     });
     expect(config.orders).toEqual([]);
   });
@@ -66,6 +67,7 @@ describe('good config fixtures', () => {
         terminalRecheckMs: 0,
         minIntervalMs: 15_000,
         maxAgeMs: 300_000,
+        probeUnknownOrders: 0,
       });
     });
 

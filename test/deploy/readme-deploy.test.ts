@@ -74,7 +74,7 @@ describe('README, Deploy', () => {
     ]) {
       expect(deploy, heading).toContain(`\n${heading}\n`);
     }
-    expect(section(deploy, '### Sharding past one Prometheus')).toContain('<!-- PLACEHOLDER');
+    expect(section(deploy, '### Sharding past one Prometheus')).toContain('prometheus/sharded.yml');
   });
 
   it('links to headings that exist in docs/deploy.md, and docs/deploy.md back to the README', () => {

@@ -8,6 +8,7 @@ const settings = {
   terminalRecheckMs: 600_000,
   minIntervalMs: 15_000,
   maxAgeMs: 300_000,
+  probeUnknownOrders: 0,
 };
 
 describe('scrapeTimeoutMs', () => {

@@ -47,8 +47,8 @@ describe('prometheus/ with the real tools', () => {
     expect(result.output).toContain('SUCCESS');
   });
 
-  it('promtool check config prometheus/prometheus.yml', () => {
-    const result = runTool('promtool', ['check', 'config', 'prometheus/prometheus.yml']);
+  it.each(['prometheus/prometheus.yml', 'prometheus/sharded.yml'])('promtool check config %s', (file) => {
+    const result = runTool('promtool', ['check', 'config', file]);
     expect(result.status, result.output).toBe(0);
   });
 

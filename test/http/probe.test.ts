@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleValue, scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
+
+// /sd and /probe, blackbox style: what a Prometheus sharding the orders sees.
+
+const CONFIG = (scrape = ''): string => `profiles:
+  default: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
+  other: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
+scrape: { min_interval: 1h${scrape} }
+orders:
+  - { id: 1, name: first }
+  - { id: 2, profile: other }
+  - { id: 3 }
+`;
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function probeStack(scrape = ''): Promise<Stack> {
+  const orders = [1, 2, 3, 4, 5].map((id) => `  - { id: ${id}, list: 1h }`);
+  stack = await startStack({ scenario: scenarioFromYaml(scenarioYaml(orders)), configText: CONFIG(scrape) });
+  return stack;
+}
+
+const get = async (s: Stack, path: string) => {
+  const response = await fetch(`${s.url}${path}`);
+  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+};
+
+describe('GET /sd', () => {
+  it('lists every followed order as an http_sd target with its id and profile', async () => {
+    const s = await probeStack();
+    const { status, type, text } = await get(s, '/sd');
+    expect(status).toBe(200);
+    expect(type).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(text)).toEqual([
+      { targets: ['1'], labels: { order_id: '1', profile: 'default' } },
+      { targets: ['2'], labels: { order_id: '2', profile: 'other' } },
+      { targets: ['3'], labels: { order_id: '3', profile: 'default' } },
+    ]);
+    expect(s.simulator.callCount()).toBe(0);
+  });
+});
+
+describe('GET /probe', () => {
+  it('exports one order, under the same names as /metrics, without the exporter metrics', async () => {
+    const s = await probeStack();
+    const { status, text } = await get(s, '/probe?target=2');
+    expect(status).toBe(200);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_up{order_id="2"}')).toBe(1);
+    expect(text).toContain('aliyun_dms_datatrack_order_info{order_id="2",name="",profile="other"');
+    expect(text).not.toContain('order_id="1"');
+    expect(text).not.toMatch(/^(process_|nodejs_|aliyun_dms_datatrack_api_)/m);
+    expect(s.simulator.callCount({ orderId: 2 })).toBe(1);
+  });
+
+  it('shares answers with /metrics (one DMS call per order per min_interval, whichever asks)', async () => {
+    const s = await probeStack();
+    await s.scrape();
+    for (const id of [1, 2, 3]) expect((await get(s, `/probe?target=${id}`)).status).toBe(200);
+    expect(s.simulator.callCount()).toBe(3);
+    const metrics = await s.scrape();
+    expect(sampleValue(metrics.text, 'aliyun_dms_datatrack_answers_reused_total{reason="fresh"}')).toBe(6);
+  });
+
+  it('refuses a target that is not an order id (400) and an order it does not follow (404)', async () => {
+    const s = await probeStack();
+    for (const target of ['abc', '0', '-1', '1.5', '0x10', '', '12345678901234567'])
+      expect((await get(s, `/probe?target=${target}`)).status, target).toBe(400);
+    expect((await get(s, '/probe')).status).toBe(400);
+    expect((await get(s, '/probe?target=1&target=2')).status).toBe(400);
+    const unknown = await get(s, '/probe?target=4');
+    expect(unknown).toMatchObject({ status: 404 });
+    expect(unknown.text).toContain('scrape.probe_unknown_orders');
+    expect(s.simulator.callCount()).toBe(0);
+  });
+
+  it('asks about unknown ids only when allowed, and only as many as allowed', async () => {
+    const s = await probeStack(', probe_unknown_orders: 1');
+    const four = await get(s, '/probe?target=4');
+    expect(sampleValue(four.text, 'aliyun_dms_datatrack_up{order_id="4"}')).toBe(1);
+    expect(four.text).toContain('source="probe"');
+    expect((await get(s, '/probe?target=5&profile=other')).status).toBe(200);
+    expect((await get(s, '/probe?target=5&profile=nope')).status).toBe(404);
+    // Order 4 was forgotten when 5 came: asking again is a new DMS call.
+    await get(s, '/probe?target=4');
+    expect(s.simulator.callCount({ orderId: 4 })).toBe(2);
+  });
+});
+
+describe('GET /exporter-metrics', () => {
+  it("serves the exporter's own metrics and no order series, without calling DMS", async () => {
+    const s = await probeStack();
+    const { status, text } = await get(s, '/exporter-metrics');
+    expect(status).toBe(200);
+    expect(text).toContain('aliyun_dms_datatrack_exporter_build_info{');
+    expect(text).not.toContain('aliyun_dms_datatrack_up');
+    expect(s.simulator.callCount()).toBe(0);
+  });
+});
