@@ -1,8 +1,10 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DASHBOARD_TITLE, DASHBOARD_UID } from './constants.js';
 import { answersReused, apiCalls, apiLatency } from './panels-api.js';
+import { discoveredTickets, discoveryAge, discoveryErrors, discoveryLeftOut } from './panels-discovery.js';
 import { exporterState, orderAnswered, orderErrors, scrapeDuration } from './panels-exporter.js';
 import { currentStatusTable, ordersPerState, progressOverTime, stageProgress } from './panels-orders.js';
+import { awaitingApproval } from './panels-tickets.js';
 import { variables } from './variables.js';
 
 /** The dashboard as the foundation SDK builds it, before clean-up. */
@@ -22,6 +24,7 @@ function buildRaw(): dashboard.Dashboard {
     .withRow(new dashboard.RowBuilder('Orders'))
     .withPanel(currentStatusTable())
     .withPanel(ordersPerState())
+    .withPanel(awaitingApproval())
     .withPanel(stageProgress('list'))
     .withPanel(stageProgress('download'))
     .withPanel(stageProgress('filter'))
@@ -31,6 +34,11 @@ function buildRaw(): dashboard.Dashboard {
     .withPanel(orderErrors())
     .withPanel(exporterState())
     .withPanel(scrapeDuration())
+    .withRow(new dashboard.RowBuilder('Ticket discovery'))
+    .withPanel(discoveredTickets())
+    .withPanel(discoveryLeftOut())
+    .withPanel(discoveryAge())
+    .withPanel(discoveryErrors())
     .withRow(new dashboard.RowBuilder('DMS API'))
     .withPanel(apiCalls())
     .withPanel(apiLatency())

@@ -6,42 +6,74 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE } from './constants.js';
-import { ORDER_LEGEND, orderSelector, withOrderName } from './queries.js';
-import { STATE_COLOURS, stateValueMapping } from './states.js';
+import { ORDER_LEGEND, orderSelector, withOrderDetails, withOrderName, withTicketState } from './queries.js';
+import { NO_JOB, STATE_COLOURS, stateValueMapping, ticketValueMapping } from './states.js';
 import { instantQuery, instantTable, rangeQuery } from './targets.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
 
 const STATUS = METRICS.jobStatus.name;
 const RATIO = METRICS.stageCompletionRatio.name;
 const UP = METRICS.up.name;
+const TICKET = METRICS.ticketStatus.name;
 
-/** One row per order: its current state, or NO_ANSWER when this scrape had none (up=0). */
+/**
+ * One row per followed order: its job state (NO_ANSWER when this scrape had none, NO_JOB for a
+ * discovered ticket that has no job to ask about), its ticket state, and who committed it.
+ */
 export function currentStatusTable(): cog.Builder<dashboard.Panel> {
-  const current = `max by (job, instance, order_id, status) (${orderSelector(STATUS)} == 1)`;
-  const unanswered = `label_replace(max by (job, instance, order_id) (${orderSelector(UP)} == 0), "status", "NO_ANSWER", "", "")`;
+  const key = 'job, instance, order_id';
+  const current = `max by (${key}, status) (${orderSelector(STATUS)} == 1)`;
+  const unanswered = `label_replace(max by (${key}) (${orderSelector(UP)} == 0), "status", "NO_ANSWER", "", "")`;
+  const noJob =
+    `label_replace(max by (${key}) (${orderSelector(TICKET, 'status=~"toaudit|reject|cancel|closed"')} == 1) ` +
+    `unless on (${key}) ${orderSelector(UP)}, "status", "${NO_JOB}", "", "")`;
+  const expr = withOrderDetails(withTicketState(`${current}\nor\n${unanswered}\nor\n${noJob}`));
   return new table.PanelBuilder()
     .title('Current status')
     .description(
-      'The state DMS reports for each data-tracking order now. DOWNLOAD_FAIL and FILTER_FAIL (red) are final ' +
-        'failures; FILTER_SUCCESS (green) means the ticket is done. NO_ANSWER: the last scrape got no valid DMS ' +
-        'answer for the order (see "Why orders have no answer").',
+      'Every followed data-tracking order now. Status is the job state DMS reports: DOWNLOAD_FAIL and ' +
+        'FILTER_FAIL (red) are final failures, FILTER_SUCCESS (green) means done; NO_ANSWER: the last scrape got ' +
+        'no valid DMS answer (see "Why orders have no answer"); NO_JOB: a discovered ticket with no job yet or ' +
+        'any more. Ticket is the ticket state of a discovered ticket (toaudit, yellow: waiting for approval). ' +
+        'Committer and Comment say who to ask about a discovered ticket; Source is config, discovery or probe.',
     )
     .datasource(DATASOURCE)
-    .withTarget(instantTable('A', withOrderName(`${current}\nor\n${unanswered}`)))
+    .withTarget(instantTable('A', expr))
     .withTransformation({
       id: 'organize',
       options: {
         excludeByName: { Time: true, Value: true, job: true },
-        indexByName: { order_id: 0, name: 1, status: 2, instance: 3 },
-        renameByName: { order_id: 'Order', name: 'Name', status: 'Status', instance: 'Exporter' },
+        indexByName: {
+          order_id: 0,
+          name: 1,
+          status: 2,
+          ticket: 3,
+          committer: 4,
+          comment: 5,
+          source: 6,
+          instance: 7,
+        },
+        renameByName: {
+          order_id: 'Order',
+          name: 'Name',
+          status: 'Status',
+          ticket: 'Ticket',
+          committer: 'Committer',
+          comment: 'Comment',
+          source: 'Source',
+          instance: 'Exporter',
+        },
       },
     })
-    .mappings([stateValueMapping()])
+    .mappings([stateValueMapping(), ticketValueMapping()])
     .overrideByName('Status', [
       { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
     ])
+    .overrideByName('Ticket', [
+      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
+    ])
     .sortBy([new common.TableSortByFieldStateBuilder().displayName('Order')])
-    .span(12)
+    .span(24)
     .height(9);
 }
 

@@ -27,5 +27,32 @@ export function withOrderName(expr: string): string {
   );
 }
 
+/**
+ * Adds what order_info knows about the order's ticket: display `name`, `source` (config, discovery,
+ * probe), and for discovered tickets `committer` and `comment` (empty for configured orders).
+ */
+export function withOrderDetails(expr: string): string {
+  const labels = 'name, source, committer, comment';
+  return (
+    `(${expr})\n* on (${ORDER_KEY}) group_left (${labels})\n` +
+    `max by (${ORDER_KEY}, ${labels}) (${orderSelector(METRICS.orderInfo.name)})`
+  );
+}
+
+/**
+ * Adds a `ticket` label: the ticket's state from ListOrders for a discovered ticket, no label (an
+ * empty cell) for an order written in the config. Every order_info series gets one match.
+ */
+export function withTicketState(expr: string): string {
+  // label_join copies `status` without a `$1`, which Grafana would read as a variable.
+  const ticket = `label_join(${orderSelector(METRICS.ticketStatus.name)} == 1, "ticket", "", "status")`;
+  return (
+    `(${expr})\n* on (${ORDER_KEY}) group_left (ticket)\n(\n` +
+    `  max by (${ORDER_KEY}, ticket) (${ticket})\n` +
+    `  or on (${ORDER_KEY})\n` +
+    `  max by (${ORDER_KEY}) (${orderSelector(METRICS.orderInfo.name)})\n)`
+  );
+}
+
 /** Legend for per-order series: the id first (unique), then the display name (may be empty). */
 export const ORDER_LEGEND = '{{order_id}} {{name}}';

@@ -21,12 +21,42 @@ export const STATE_COLOURS = {
 
 export type DisplayedState = keyof typeof STATE_COLOURS;
 
-const STATES = Object.keys(STATE_COLOURS) as DisplayedState[];
+/**
+ * The status table's word for a discovered ticket that has no job to ask about (waiting for
+ * approval, rejected, cancelled or closed): no `up` series, so neither a state nor NO_ANSWER.
+ */
+export const NO_JOB = 'NO_JOB';
 
-/** Colours a text field holding a state name (the status table's `status` column). */
-export function stateValueMapping(): ValueMapping {
+/**
+ * Ticket states as ListOrders reports them (lower case, so they never collide with the job states):
+ * yellow while waiting for approval, blue while approved or running, green and red for the job's
+ * outcome, orange for a rejected ticket or a state the exporter does not know.
+ */
+export const TICKET_COLOURS = {
+  toaudit: 'yellow',
+  approved: 'light-blue',
+  processing: 'blue',
+  success: 'green',
+  fail: 'red',
+  reject: 'orange',
+  cancel: 'transparent',
+  closed: 'transparent',
+  unknown: 'orange',
+} as const;
+
+function textMapping(colours: Readonly<Record<string, string>>): ValueMapping {
   const options = Object.fromEntries(
-    STATES.map((state, index) => [state, { color: STATE_COLOURS[state], index }] as const),
+    Object.entries(colours).map(([state, color], index) => [state, { color, index }] as const),
   );
   return { type: MappingType.ValueToText, options };
+}
+
+/** Colours a text field holding a job state (the status table's `status` column), NO_JOB included. */
+export function stateValueMapping(): ValueMapping {
+  return textMapping({ ...STATE_COLOURS, [NO_JOB]: 'transparent' });
+}
+
+/** Colours a text field holding a ticket state (the `ticket` column). */
+export function ticketValueMapping(): ValueMapping {
+  return textMapping(TICKET_COLOURS);
 }

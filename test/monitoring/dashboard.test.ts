@@ -13,6 +13,7 @@ interface LoosePanel {
   description?: string;
   datasource?: unknown;
   targets?: { datasource?: unknown; expr?: string }[];
+  transformations?: { id: string; options: { renameByName?: Record<string, string> } }[];
 }
 
 const panels = (committed.panels ?? []) as LoosePanel[];
@@ -68,7 +69,11 @@ describe('grafana/dms-data-tracking.json', () => {
       for (const target of panel.targets ?? []) {
         const expr = target.expr ?? '';
         expect(expr, panel.title).toContain('job=~"$job",instance=~"$instance"');
-        if (/aliyun_dms_datatrack_(up|job_status|stage_completion_ratio|order_(error_)?info)\{/.test(expr)) {
+        if (
+          /aliyun_dms_datatrack_(up|job_status|ticket_status|stage_completion_ratio|order_(error_)?info)\{/.test(
+            expr,
+          )
+        ) {
           expect(expr, panel.title).toContain('order_id=~"$order_id"');
         }
       }
@@ -88,5 +93,47 @@ describe('grafana/dms-data-tracking.json', () => {
     );
     expect(perOrder.length).toBeGreaterThanOrEqual(6);
     expect(committedText).toContain('"legendFormat": "{{order_id}} {{name}}"');
+  });
+
+  it('shows who committed each discovered ticket and its ticket state in the status table', () => {
+    const status = dataPanels.find((panel) => panel.title === 'Current status');
+    const expr = status?.targets?.[0]?.expr ?? '';
+    expect(expr).toContain('group_left (name, source, committer, comment)');
+    expect(expr).toContain('group_left (ticket)');
+    expect(expr).toContain('"NO_JOB"');
+    const columns = Object.values(status?.transformations?.[0]?.options.renameByName ?? {});
+    expect(columns).toEqual([
+      'Order',
+      'Name',
+      'Status',
+      'Ticket',
+      'Committer',
+      'Comment',
+      'Source',
+      'Exporter',
+    ]);
+    const waiting = dataPanels.find((panel) => panel.title === 'Waiting for approval');
+    expect(waiting?.targets?.[0]?.expr).toContain('status="toaudit"} == 1');
+    expect(waiting?.targets?.[0]?.expr).toContain('committer');
+  });
+
+  it('has a "Ticket discovery" row: tickets, left out, time since the last success, errors by code', () => {
+    const titles = panels.map((panel) => panel.title);
+    const row = titles.indexOf('Ticket discovery');
+    expect(panels[row]?.type).toBe('row');
+    expect(titles.slice(row + 1, row + 5)).toEqual([
+      'Discovered tickets',
+      'Tickets left out (max_orders)',
+      'Since last successful discovery',
+      'Discovery errors',
+    ]);
+    const exprs = panels.slice(row + 1, row + 5).map((panel) => panel.targets?.[0]?.expr ?? '');
+    expect(exprs.map((expr) => /aliyun_dms_datatrack_discover\w+/.exec(expr)?.[0])).toEqual([
+      'aliyun_dms_datatrack_discovered_orders',
+      'aliyun_dms_datatrack_discovery_orders_left_out',
+      'aliyun_dms_datatrack_discovery_last_success_timestamp_seconds',
+      'aliyun_dms_datatrack_discovery_errors_total',
+    ]);
+    expect(exprs[3]).toContain('by (instance, profile, code)');
   });
 });

@@ -37,7 +37,7 @@ describe('prometheus/ with the real tools', () => {
   it('promtool check rules prometheus/alerts.yml', () => {
     const result = runTool('promtool', ['check', 'rules', 'prometheus/alerts.yml']);
     expect(result.status, result.output).toBe(0);
-    expect(result.output).toContain('SUCCESS: 7 rules found');
+    expect(result.output).toContain('SUCCESS: 9 rules found');
   });
 
   it('promtool test rules prometheus/alerts.test.yml', () => {
@@ -59,14 +59,16 @@ describe('prometheus/ with the real tools', () => {
 });
 
 describe('prometheus/alerts.yml', () => {
-  it('has the seven alerts, each tested in alerts.test.yml', () => {
+  it('has the nine alerts, each tested in alerts.test.yml', () => {
     const names = rules.map((rule) => rule.alert);
     expect(names).toEqual([
       'DmsDataTrackJobFailed',
       'DmsDataTrackJobStalled',
+      'DmsDataTrackTicketAwaitingApproval',
       'DmsDataTrackExporterDown',
       'DmsDataTrackOrderUnreadable',
       'DmsDataTrackConfigReloadFailed',
+      'DmsDataTrackTicketDiscoveryFailing',
       'DmsDataTrackApiThrottled',
       'DmsDataTrackApiAuthFailed',
     ]);
@@ -93,11 +95,34 @@ describe('prometheus/alerts.yml', () => {
 
   it('names the order and its display name in every per-order alert, joined per exporter', () => {
     for (const rule of rules.filter((r) => r.expr.includes('order_id'))) {
-      expect(rule.expr, rule.alert).toContain('* on (job, instance, order_id) group_left (name, profile)');
+      expect(rule.expr, rule.alert).toContain('* on (job, instance, order_id) group_left (name, profile');
       expect(rule.annotations?.description, rule.alert).toContain(
         '{{ $labels.order_id }}{{ with $labels.name }}',
       );
     }
+  });
+
+  it('says who to ask in the alerts about a ticket itself: committer and comment from order_info', () => {
+    const aboutTheTicket = [
+      'DmsDataTrackJobFailed',
+      'DmsDataTrackJobStalled',
+      'DmsDataTrackTicketAwaitingApproval',
+    ];
+    for (const rule of rules.filter((r) => aboutTheTicket.includes(r.alert))) {
+      expect(rule.expr, rule.alert).toContain(
+        '* on (job, instance, order_id) group_left (name, profile, committer, comment)',
+      );
+      expect(rule.annotations?.summary, rule.alert).toContain('{{ with $labels.committer }}');
+      expect(rule.annotations?.description, rule.alert).toContain('{{ with $labels.comment }}');
+    }
+  });
+
+  it('watches ticket discovery per profile, including a profile that never succeeded', () => {
+    const rule = rules.find((r) => r.alert === 'DmsDataTrackTicketDiscoveryFailing');
+    expect(rule?.expr).toContain('by (job, instance, profile)');
+    expect(rule?.expr).toMatch(
+      /unless on \(job, instance, profile\)\s+aliyun_dms_datatrack_discovery_last_success/,
+    );
   });
 
   it('uses only known metric names (in expressions and in annotation queries)', () => {

@@ -31,6 +31,8 @@ export const QUERIES_EMPTY_WHEN_HEALTHY: ReadonlySet<string> = new Set([
   'panel "Why orders have no answer" (A)', // order_error_info exists only with up == 0
   'panel "DMS API calls and errors" (B)', // the error counter has no series before the first error
   'panel "Answers reused" (A)', // no series before the first reuse
+  'panel "Waiting for approval" (A)', // no discovered ticket waiting for approval
+  'panel "Discovery errors" (A)', // the counter has no series before a discovery run fails
 ]);
 
 type Json = Record<string, unknown>;
