@@ -8,6 +8,7 @@ import type { RuntimeStore } from '../runtime.js';
 import type { Clock } from '../util/clock.js';
 import { lifecycleGuard } from '../web/lifecycle.js';
 import { scrapeTimeoutMs } from './deadline.js';
+import { headMetrics } from './head-metrics.js';
 import { renderLandingPage } from './landing.js';
 
 export interface AppDeps {
@@ -21,11 +22,15 @@ export interface AppDeps {
   readonly enableLifecycle: boolean;
 }
 
+/** @koa/router's default list of the methods it implements. */
+const ROUTER_METHODS = ['HEAD', 'OPTIONS', 'GET', 'PUT', 'PATCH', 'POST', 'DELETE'];
+
 /** The HTTP surface. Never listens itself: tests drive `app.callback()` or a port. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  // Exact paths only: /METRICS and /metrics/ are not the metrics.
-  const router = new Router({ strict: true, sensitive: true });
+  // Exact paths only: /METRICS and /metrics/ are not the metrics. TRACE counts as a method the
+  // router knows, so a known path answers it 405 with Allow (the default list would make it 501).
+  const router = new Router({ strict: true, sensitive: true, methods: [...ROUTER_METHODS, 'TRACE'] });
 
   router.get('/metrics', async (ctx) => {
     const { target } = deps.store.current();
@@ -73,6 +78,7 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   app.use(internalErrors(deps.logger));
+  app.use(headMetrics(deps.store));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
