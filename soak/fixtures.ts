@@ -34,9 +34,10 @@ const FAULTS: ReadonlyArray<readonly [number, string]> = [
   [34, '{ kind: bad_ratio }'],
 ];
 /**
- * A finished job whose answer takes 3 s: every terminal_recheck (10 s) its call outlasts the
- * scrapers' 2 s budget, so scrapes end at their deadline with its stale answer and later ones join
- * the call. (A running slow order would hold every scrape to its deadline.)
+ * A finished job whose answer takes 1.5 s, asked again every terminal_recheck (10 s): most scrapes
+ * (2 s budget) wait for it then, the short-budget scraper (0.5 s) gives up on it and gets its stale
+ * answer. A running slow order would hold every scrape, and one slower than every budget would
+ * never be answered: the scrapers' deadlines fall together and abandon each call they share.
  */
 const SLOW_FINISHED = 30;
 const STS_ORDERS = range(35, 40);
@@ -50,7 +51,7 @@ export function scenarioYaml(keys: Keys): string {
   const orders = [
     ...RUNNING.map(running),
     ...FINISHED.map((id) => `  - { id: ${id}, ${DONE} }`),
-    `  - { id: ${SLOW_FINISHED}, ${DONE}, fault: { kind: slow, delay: 3s } }`,
+    `  - { id: ${SLOW_FINISHED}, ${DONE}, fault: { kind: slow, delay: 1500ms } }`,
     ...FAULTS.map(([id, fault]) => `  - { id: ${id}, list: 1h, download: 1h, filter: 1h, fault: ${fault} }`),
     ...STS_ORDERS.map(running),
   ];

@@ -1,5 +1,6 @@
 // Scrape loops, each on its own kept-alive connection, as several Prometheus servers would scrape:
-// half ask as Prometheus 3 does (OpenMetrics first, gzip), half as curl does; all with a 2.5 s budget (2 s for DMS).
+// half ask as Prometheus 3 does (OpenMetrics first, gzip), half as curl does; with a 2.5 s scrape
+// timeout (2 s for DMS), except the first loop: 1 s (0.5 s for DMS), shorter than the slow order.
 import { Agent, request } from 'node:http';
 
 const PROMETHEUS_3 = {
@@ -35,7 +36,10 @@ export function startScrapers(baseUrl: string, count: number): Load {
   };
   const loop = async (index: number): Promise<void> => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const headers = index % 2 === 0 ? PROMETHEUS_3 : CURL;
+    const headers = {
+      ...(index % 2 === 0 ? PROMETHEUS_3 : CURL),
+      ...(index === 0 ? { 'x-prometheus-scrape-timeout-seconds': '1' } : {}),
+    };
     try {
       while (!stopping) {
         const status = await scrape(agent, new URL('/metrics', baseUrl), headers).catch((err: Error) => err);
