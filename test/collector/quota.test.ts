@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.js';
 import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
-import { settledTime } from '../support/settled-time.js';
+import { settledTime, type SettledTime } from '../support/settled-time.js';
 
 const ORDERS = 1_000;
 const RPS = 20;
@@ -55,12 +55,13 @@ function counter(text: string, series: string): number {
 const count = (values: Iterable<string>, wanted: string): number =>
   [...values].filter((v) => v === wanted).length;
 
+// The cases run in order on one stack: each goes on from where the previous one left the clock.
 describe('quota: 1,000 orders at 20 DMS calls per second', () => {
   // A whole second, so the simulator's per-second windows line up with the scrapes.
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
   let stack: Stack;
-  let time: ReturnType<typeof settledTime>;
-  /** The last scrape's text, and which scrape (1-based) last refreshed each order. */
+  let time: SettledTime;
+  /** Which scrape (1-based) last refreshed each order, from its last_success_timestamp_seconds. */
   const refreshedAt = new Map<number, number>();
   const lastSuccess = new Map<number, string>();
   let scrapes = 0;
