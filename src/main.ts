@@ -7,7 +7,7 @@ import { startDemo } from './demo.js';
 import { createExporter } from './exporter.js';
 import { createLogger } from './logging.js';
 import { loadScenarioFile } from './simulator/scenario-file.js';
-import { startSimulator } from './simulator/server.js';
+import { startSimulator, type RunningSimulator } from './simulator/server.js';
 import type { ListenAddress } from './util/http-server.js';
 import { describeWebConfig, readWebConfigFile, type WebConfigResult } from './web/load.js';
 
@@ -119,8 +119,24 @@ async function runSimulator(
     { endpoint: simulator.endpoint, orders: loaded.value.orders.length },
     'DMS simulator listening',
   );
+  process.on('SIGHUP', () => void reloadSimulatorCredentials(file, simulator, logger));
   shutdownOnSignals(logger, [() => simulator.close()]);
   return 'serving';
+}
+
+/** A rotated key or STS token without a restart: the scenario file's `credentials` apply from now on. */
+async function reloadSimulatorCredentials(
+  file: string,
+  simulator: RunningSimulator,
+  logger: Logger,
+): Promise<void> {
+  const loaded = await loadScenarioFile(file);
+  if (!loaded.ok) {
+    logger.error({ errors: loaded.error }, 'scenario reload failed; keeping the credentials');
+    return;
+  }
+  simulator.setCredentials(loaded.value.credentials);
+  logger.info({ keys: loaded.value.credentials.length }, 'simulator credentials reloaded');
 }
 
 /** Node as PID 1 ignores SIGTERM unless handled: close everything in order, then exit 0. */

@@ -75,8 +75,13 @@ interface CredentialSource {
   getCredential(): Promise<unknown>;
 }
 
+/** Enough for the credentials of the calls in flight across a few rotations. */
+const MAX_KNOWN_SECRETS = 16;
+
 /** Signs, sends and interprets one RPC action; knows which secrets to scrub from messages. */
 class ActionCaller {
+  // The credential values used lately, most recent last. Bounded: with secret files rotating, every
+  // value ever read would otherwise stay for the life of the process.
   readonly #knownSecrets = new Set<string>();
 
   constructor(
@@ -124,7 +129,13 @@ class ActionCaller {
     try {
       const model = toModel(await this.credential.getCredential());
       for (const value of [model.accessKeyId, model.accessKeySecret, model.securityToken ?? '']) {
-        if (value.length >= 4) this.#knownSecrets.add(value);
+        if (value.length < 4) continue;
+        this.#knownSecrets.delete(value);
+        this.#knownSecrets.add(value);
+      }
+      for (const oldest of this.#knownSecrets) {
+        if (this.#knownSecrets.size <= MAX_KNOWN_SECRETS) break;
+        this.#knownSecrets.delete(oldest);
       }
       return ok(model);
     } catch (error) {

@@ -10,6 +10,7 @@ import type { Clock } from '../util/clock.js';
 import { lifecycleGuard } from '../web/lifecycle.js';
 import { setCompressibleBody } from './compress.js';
 import { scrapeTimeoutMs } from './deadline.js';
+import { headMetrics } from './head-metrics.js';
 import { renderLandingPage } from './landing.js';
 import { negotiateExposition } from './negotiate.js';
 import { probe, serviceDiscovery } from './probe.js';
@@ -27,11 +28,15 @@ export interface AppDeps {
 
 const NO_SELF_METRICS = new Registry<RegistryContentType>();
 
+/** @koa/router's default list of the methods it implements. */
+const ROUTER_METHODS = ['HEAD', 'OPTIONS', 'GET', 'PUT', 'PATCH', 'POST', 'DELETE'];
+
 /** The HTTP surface. Never listens itself: tests drive `app.callback()` or a port. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  // Exact paths only: /METRICS and /metrics/ are not the metrics.
-  const router = new Router({ strict: true, sensitive: true });
+  // Exact paths only: /METRICS and /metrics/ are not the metrics. TRACE counts as a method the
+  // router knows, so a known path answers it 405 with Allow (the default list would make it 501).
+  const router = new Router({ strict: true, sensitive: true, methods: [...ROUTER_METHODS, 'TRACE'] });
   const renderer = createScrapeRenderer(deps.selfMetrics);
 
   router.get('/metrics', async (ctx) => {
@@ -92,6 +97,7 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   app.use(internalErrors(deps.logger));
+  app.use(headMetrics(deps.store));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -13,12 +13,18 @@ import { parseRpc } from './verify-rpc.js';
 
 export interface Authenticator {
   authenticate(request: ReceivedRequest, nowMs: number): Result<SignedRequest, GatewayError>;
+  /** The keys accepted from now on (a rotated secret or STS token); spent nonces stay spent. */
+  replaceCredentials(credentials: readonly ScenarioCredential[]): void;
 }
 
 export function createAuthenticator(credentials: readonly ScenarioCredential[]): Authenticator {
-  const byKey = new Map(credentials.map((c) => [c.accessKeyId, c]));
+  const keyMap = (list: readonly ScenarioCredential[]) => new Map(list.map((c) => [c.accessKeyId, c]));
+  let byKey = keyMap(credentials);
   const nonces = new NonceStore();
   return {
+    replaceCredentials(next) {
+      byKey = keyMap(next);
+    },
     authenticate(request, nowMs) {
       const parsed = parseSigned(request);
       if (!parsed.ok) return parsed;

@@ -25,3 +25,34 @@ export class CallCounter {
     this.counts.clear();
   }
 }
+
+/** Calls in one second of the simulator's clock (Unix seconds). */
+export interface SecondTally {
+  readonly second: number;
+  readonly calls: number;
+}
+
+/**
+ * Authenticated calls per second of the simulator's clock, so a test can check a client's rate
+ * limit where it matters. Bounded: only the most recent `keep` seconds that had calls are kept.
+ */
+export class CallsPerSecond {
+  private readonly tally = new Map<number, number>();
+
+  constructor(private readonly keep = 3_600) {}
+
+  add(nowMs: number): void {
+    const second = Math.floor(nowMs / 1000);
+    this.tally.set(second, (this.tally.get(second) ?? 0) + 1);
+    // Map keeps insertion order and the clock moves forward: the first key is the oldest second.
+    if (this.tally.size > this.keep) this.tally.delete(this.tally.keys().next().value ?? second);
+  }
+
+  seconds(): SecondTally[] {
+    return [...this.tally].map(([second, calls]) => ({ second, calls }));
+  }
+
+  reset(): void {
+    this.tally.clear();
+  }
+}

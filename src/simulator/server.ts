@@ -3,14 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Logger } from 'pino';
 import { listen } from '../util/http-server.js';
 import { createAuthenticator } from './authenticate.js';
-import { CallCounter } from './call-counter.js';
+import { CallCounter, CallsPerSecond, type SecondTally } from './call-counter.js';
 import { rejected, type PlannedAnswer } from './answer.js';
 import { callKey, dispatch } from './dispatch.js';
 import { parseParams } from './encoding.js';
 import { gatewayError, gatewayErrorBody } from './errors.js';
 import { RateLimiter } from './throttle.js';
 import type { ReceivedRequest } from './request.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario, ScenarioCredential } from './scenario.js';
 import { momentAt } from './tickets.js';
 import { createWorld } from './world.js';
 
@@ -37,7 +37,11 @@ export interface RunningSimulator {
   readonly port: number;
   /** Signature-verified calls accepted so far, optionally filtered. */
   callCount(filter?: { action?: string; orderId?: number }): number;
+  /** Those calls per second of the simulator's clock (`now`), oldest first; the last hour of busy seconds. */
+  callsPerSecond(): SecondTally[];
   resetCounts(): void;
+  /** Accept these keys from now on instead of the scenario's: a rotated secret or STS token. */
+  setCredentials(credentials: readonly ScenarioCredential[]): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const limit = options.scenario.throttle;
   const limiter = limit === undefined ? undefined : new RateLimiter(limit.maxCallsPerSecond);
   const counter = new CallCounter();
+  const perSecond = new CallsPerSecond();
   const world = createWorld(options.scenario);
   const delayed = new Set<ServerResponse>();
   let closing = false;
@@ -64,6 +69,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const result = auth.authenticate(request, now());
     if (!result.ok) return rejected(result.error);
     counter.add(callKey(result.value));
+    perSecond.add(now());
     if (limiter !== undefined && !limiter.allow(now())) return rejected(gatewayError('Throttling.User'));
     const moment = momentAt(elapsedMs(), now(), options.scenario);
     return dispatch(result.value, request.path, world, moment, requestId);
@@ -103,7 +109,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     endpoint: `${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${port}`,
     port: listening.port,
     callCount: (filter) => counter.count(filter),
-    resetCounts: () => counter.reset(),
+    callsPerSecond: () => perSecond.seconds(),
+    resetCounts: () => {
+      counter.reset();
+      perSecond.reset();
+    },
+    setCredentials: (credentials) => auth.replaceCredentials(credentials),
     async close() {
       closing = true;
       for (const res of delayed) res.destroy();

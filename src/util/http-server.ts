@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** Where a server listens: `host` undefined means every interface, as `:PORT` does for exporters. */
 export interface ListenAddress {
@@ -43,4 +44,28 @@ function closeServer(server: WebServer, graceMs = 2_000): Promise<void> {
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), graceMs).unref();
   });
+}
+
+const CONNECT_REFUSED = [
+  'HTTP/1.1 405 Method Not Allowed',
+  'Allow: GET, HEAD, OPTIONS, POST',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Length: 19',
+  'Connection: close',
+  '',
+  'Method Not Allowed\n',
+].join('\r\n');
+
+/**
+ * CONNECT never reaches the request handler: Node hands it over as the `connect` event and, with no
+ * listener, drops the connection without a word. This server tunnels nothing, so it answers 405 like
+ * any method it does not allow, with every method it does, and closes the connection.
+ */
+export function refuseConnect<S extends WebServer>(server: S): S {
+  server.on('connect', (_request: unknown, socket: Duplex) => {
+    // Node has removed its own error handling from the socket by now; a reset must not crash us.
+    socket.on('error', () => socket.destroy());
+    socket.end(CONNECT_REFUSED);
+  });
+  return server;
 }

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import type { WebServer } from '../util/http-server.js';
+import { refuseConnect, type WebServer } from '../util/http-server.js';
 import { createPasswordChecker, parseBasicAuth } from './basic-auth.js';
 import type { WebConfig } from './load.js';
 import type { TlsSettings, WebSettings } from './schema.js';
@@ -21,13 +21,13 @@ export function createWebServer(
   web: WebConfig | undefined,
   logger: Logger,
 ): WebServer {
-  if (web === undefined) return createHttpServer((req, res) => void handle(req, res));
+  if (web === undefined) return refuseConnect(createHttpServer((req, res) => void handle(req, res)));
   const tls = web.settings.tls;
   const https =
     tls && web.secureContext
       ? createHttpsServer({ ...web.secureContext(), ...clientCertificateRequest(tls) })
       : undefined;
-  const server = https ?? createHttpServer();
+  const server = refuseConnect(https ?? createHttpServer());
   const watch = watchWebConfig(web, {
     logger,
     onChange: (next) => {

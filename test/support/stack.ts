@@ -33,12 +33,15 @@ export async function startStack(options: {
   elapsedMs?: () => number;
   env?: Record<string, string>;
   clock?: Clock;
+  /** The simulator's wall clock (timestamps, throttling, callsPerSecond); Date.now unless given. */
+  simulatorNow?: () => number;
   /** Allow POST /-/reload, as --web.enable-lifecycle does. */
   enableLifecycle?: boolean;
 }): Promise<Stack> {
   const simulator = await startSimulator({
     scenario: options.scenario,
     ...(options.elapsedMs ? { elapsedMs: options.elapsedMs } : {}),
+    ...(options.simulatorNow ? { now: options.simulatorNow } : {}),
   });
   const env = {
     SIM: simulator.endpoint,

@@ -1,0 +1,66 @@
+// What happens to the exporter besides scrapes: reloads by SIGHUP with a changed config (every
+// fourth one invalid, so it must keep the previous config), and secret rotations: new secret and
+// STS token files, and the simulator told to accept only the new ones.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Program } from '../test/support/process.js';
+import {
+  configYaml,
+  newKeys,
+  replaceFile,
+  scenarioYaml,
+  writeSecretFiles,
+  type ConfigVariant,
+} from './fixtures.js';
+
+export interface ChaosCounts {
+  reloads: number;
+  invalidReloads: number;
+  rotations: number;
+}
+
+export interface Chaos {
+  readonly counts: ChaosCounts;
+  stop(): void;
+}
+
+export interface ChaosTargets {
+  readonly exporter: Program;
+  readonly simulator: Program;
+  /** Where the config, scenario, secret and token files live. */
+  readonly dir: string;
+  /** The simulator's host:port. */
+  readonly endpoint: string;
+}
+
+export const CONFIG_FILE = 'config.yaml';
+export const SCENARIO_FILE = 'scenario.yaml';
+
+export function variantOf(reload: number): ConfigVariant {
+  if (reload % 4 === 0) return 'broken';
+  return reload % 2 === 1 ? 'shifted' : 'all';
+}
+
+export function startChaos(targets: ChaosTargets, every: { reloadMs: number; rotateMs: number }): Chaos {
+  const counts: ChaosCounts = { reloads: 0, invalidReloads: 0, rotations: 0 };
+  const reload = (): void => {
+    counts.reloads += 1;
+    const variant = variantOf(counts.reloads);
+    if (variant === 'broken') counts.invalidReloads += 1;
+    writeFileSync(join(targets.dir, CONFIG_FILE), configYaml(variant, targets.endpoint, targets.dir));
+    targets.exporter.child.kill('SIGHUP');
+  };
+  const rotate = (): void => {
+    counts.rotations += 1;
+    const keys = newKeys();
+    // The simulator first, then the files: calls in between fail, as they would with a real DMS.
+    replaceFile(join(targets.dir, SCENARIO_FILE), scenarioYaml(keys));
+    targets.simulator.child.kill('SIGHUP');
+    writeSecretFiles(targets.dir, keys);
+  };
+  const timers = [setInterval(reload, every.reloadMs), setInterval(rotate, every.rotateMs)];
+  return {
+    counts,
+    stop: () => timers.forEach(clearInterval),
+  };
+}
