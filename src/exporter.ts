@@ -45,7 +45,7 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
   const discovery = new DiscoveryService({ clock, api: self.recorder, recorder: self.discovery, logger });
   const store = await openRuntimeStore({
     source: options.source,
-    makeClient: options.makeClient ?? ((profile) => createAlibabaDmsClient(profile, { userAgent })),
+    makeClient: options.makeClient ?? ((profile) => createAlibabaDmsClient(profile, { userAgent, logger })),
     onLoaded: (success) => self.configLoaded(success, clock.now()),
     logger,
     clock,

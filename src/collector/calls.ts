@@ -23,20 +23,20 @@ export type CallPhase = 'rate_limit' | 'queued' | 'running' | 'done';
 
 export interface CallSettled {
   readonly result: DmsResult;
-  /** False when every waiting scrape gave up before DMS answered: nothing was learned. */
+  /** False when every waiting scrape gave up before the call was sent: nothing was learned. */
   readonly answered: boolean;
 }
 
 /**
  * One DMS question in flight, shared by every scrape that needs it. Each scrape joins with its own
- * deadline and leaves when it has its answer or gives up; the call is abandoned (queued places
- * withdrawn, the request aborted) only when the last one leaves, so a short-deadline scrape never
- * cuts short a longer one's answer.
+ * deadline and leaves when it has its answer or gives up; when the last one leaves, a call still
+ * queued is abandoned (its places withdrawn), one already sent runs to its end for the memory. So a
+ * short-deadline scrape never cuts short a longer one's answer.
  */
 export interface SharedCall {
   readonly settled: Promise<CallSettled>;
   readonly phase: CallPhase;
-  /** Every waiter left before DMS answered: a new scrape must start its own call. */
+  /** Every waiter left before the call was sent: a new scrape must start its own call. */
   readonly abandoned: boolean;
   join(deadlineMs: number): void;
   leave(): void;
@@ -101,9 +101,9 @@ export function startCall(order: Order, deps: CallDeps): SharedCall {
         signal: controller.signal,
         timeoutMs: deps.timeoutMs,
       });
+      // Counted whoever still waits: once sent, the call may have cost DMS quota.
       const code = result.ok ? undefined : result.error.code;
-      if (!abandoned)
-        deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (clock.now() - startedMs) / 1000, code);
+      deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (clock.now() - startedMs) / 1000, code);
       return result;
     } finally {
       deps.slots.release();
@@ -113,9 +113,9 @@ export function startCall(order: Order, deps: CallDeps): SharedCall {
   // One retry, after a jittered pause, when it can still finish before the longest waiting deadline.
   const backoff = (lastCallMs: number): Promise<boolean> => {
     const pauseMs = RETRY_BASE_MS * (1 + deps.random());
-    if (abandoned || clock.now() + pauseMs + lastCallMs > latestDeadlineMs) return Promise.resolve(false);
+    if (waiters === 0 || clock.now() + pauseMs + lastCallMs > latestDeadlineMs) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const cancel = clock.after(pauseMs, () => resolve(!abandoned));
+      const cancel = clock.after(pauseMs, () => resolve(waiters > 0));
       wake = () => {
         cancel();
         resolve(false);
@@ -128,7 +128,7 @@ export function startCall(order: Order, deps: CallDeps): SharedCall {
     let result = await attempt();
     if (
       !result.ok &&
-      !abandoned &&
+      waiters > 0 &&
       isRetryable(result.error.code) &&
       (await backoff(clock.now() - startedMs))
     ) {
@@ -155,9 +155,13 @@ export function startCall(order: Order, deps: CallDeps): SharedCall {
     leave() {
       waiters -= 1;
       if (waiters > 0 || phase === 'done') return;
+      wake?.();
+      // A request already sent is left to finish (within scrape.timeout): its answer lands in memory
+      // for the next scrape, so a DMS slower than every scraper's deadline still gets read. One not
+      // sent yet gives up its place in the queues.
+      if (phase === 'running') return;
       abandoned = true;
       ticket?.withdraw();
-      wake?.();
       controller.abort();
     },
   };

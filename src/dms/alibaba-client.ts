@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Profile } from '../config/schema.js';
 import { raceAbort } from '../util/abort.js';
 import { err, ok, type Result } from '../util/result.js';
@@ -27,6 +28,8 @@ import {
 
 export interface AlibabaClientOptions {
   readonly userAgent: string;
+  /** Where a secret file that became unreadable is reported (once per change). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -36,7 +39,12 @@ export interface AlibabaClientOptions {
 export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientOptions): DmsClient {
   const credential =
     profile.credentials.kind === 'access_key'
-      ? new FileBackedCredential(profile.credentials)
+      ? new FileBackedCredential(profile.credentials, (path, reason) =>
+          options.logger?.warn(
+            { profile: profile.name, path, reason },
+            'secret file unreadable; using the value read before until it can be read again',
+          ),
+        )
       : new RecoveringDefaultChain();
   const caller = new ActionCaller(
     { endpoint: profile.endpoint, algorithm: profile.signatureAlgorithm, userAgent: options.userAgent },

@@ -23,11 +23,17 @@ export const SECRET_UNREADABLE = 'secret_unreadable';
  */
 export class FileBackedCredential {
   readonly #credentials: Extract<Credentials, { kind: 'access_key' }>;
-  readonly #files = new Map<string, { version: string; value: string }>();
+  readonly #files = new Map<string, { version: string; value: string; stale: boolean }>();
+  readonly #onStale: (path: string, reason: string) => void;
   #last: CredentialModel | undefined;
 
-  constructor(credentials: Extract<Credentials, { kind: 'access_key' }>) {
+  /** `onStale` is told once each time a file that was read becomes unreadable (its last value is kept). */
+  constructor(
+    credentials: Extract<Credentials, { kind: 'access_key' }>,
+    onStale: (path: string, reason: string) => void = () => undefined,
+  ) {
     this.#credentials = credentials;
+    this.#onStale = onStale;
   }
 
   async getCredential(): Promise<CredentialModel> {
@@ -62,11 +68,15 @@ export class FileBackedCredential {
       const version = `${info.ino}:${info.size}:${info.mtimeMs}`;
       if (cached?.version === version) return cached.value;
       const value = await readSecretFile(source.path);
-      this.#files.set(source.path, { version, value });
+      this.#files.set(source.path, { version, value, stale: false });
       return value;
     } catch (error) {
-      if (cached !== undefined) return cached.value;
       const reason = error instanceof Error ? error.message : String(error);
+      if (cached !== undefined) {
+        if (!cached.stale) this.#onStale(source.path, reason);
+        cached.stale = true;
+        return cached.value;
+      }
       throw Object.assign(new Error(`cannot read secret file ${source.path}: ${reason}`), {
         code: SECRET_UNREADABLE,
       });

@@ -240,8 +240,36 @@ describe('collector', () => {
     const result = await scrape;
     expect(summary(result.outcomes)).toEqual({ 1: 'fresh:DOWNLOADING', 2: 'failed:timeout' });
     expect(result.timeoutMs).toBe(2_000);
-    // Nobody waits for order 2 any more: its request is cancelled, not left running.
+  });
+
+  it('lets a request DMS is slow to answer finish after every scrape gave up, for the next one', async () => {
+    const { clock, dms, recorder, collector, target } = setup({ settings: { maxAgeMs: 60_000 } });
+    const t = target(orders(1));
+    const first = collector.collect(t, 2_000);
     await settle();
+    clock.advance(2_000);
+    expect(summary((await first).outcomes)).toEqual({ 1: 'failed:timeout' });
+    // Still sent, still running: a scrape now joins it instead of asking again.
+    expect(dms.open()).toEqual([1]);
+    const second = collector.collect(t, 2_000);
+    await settle();
+    clock.advance(500);
+    dms.answer(1, RUNNING);
+    expect(summary((await second).outcomes)).toEqual({ 1: 'fresh:DOWNLOADING' });
+    expect(recorder.requests).toEqual([undefined]);
+    expect(recorder.reused).toEqual(['in_flight']);
+  });
+
+  it('gives up a call still waiting for its turn when every scrape has left', async () => {
+    const { clock, dms, collector, target } = setup({ settings: { concurrency: 1 } });
+    const t = target(orders(1, 2));
+    const scrape = collector.collect(t, 1_000);
+    await settle();
+    clock.advance(1_000);
+    expect(summary((await scrape).outcomes)).toEqual({ 1: 'failed:timeout', 2: 'failed:timeout' });
+    dms.answer(1, RUNNING);
+    await settle();
+    // Order 2 was never sent, and is not sent now that nobody waits for it.
     expect(dms.open()).toEqual([]);
   });
 

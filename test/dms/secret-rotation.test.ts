@@ -118,6 +118,13 @@ describe('a secret file that cannot be read', () => {
     const text = (await stack.scrape()).text;
     expect(sampleValue(text, UP)).toBe(1);
     expect(stack.simulator.callCount()).toBe(2); // asked DMS again, signed with the remembered secret
+    const warned = stack.logs.filter(
+      (l) => l.msg === 'secret file unreadable; using the value read before until it can be read again',
+    );
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 'warn', path, profile: 'default' });
+    await stack.scrape();
+    expect(stack.logs.filter((l) => l.path === path)).toHaveLength(1); // once, not once per call
   });
 
   it('gives code secret_unreadable when it was never read, and calls nothing', async () => {
