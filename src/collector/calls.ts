@@ -68,101 +68,109 @@ export function isRetryable(code: string): boolean {
 }
 
 export function startCall(order: Order, deps: CallDeps): SharedCall {
-  const { clock } = deps;
-  const controller = new AbortController();
-  let phase: CallPhase = 'rate_limit';
-  let waiters = 0;
-  let latestDeadlineMs = 0;
-  let ticket: Ticket | undefined;
-  let abandoned = false;
-  let wake: (() => void) | undefined;
+  return new Call(order, deps);
+}
 
-  const wait = async (place: Ticket): Promise<boolean> => {
-    ticket = place;
-    const granted = await place.granted;
-    ticket = undefined;
-    return granted;
-  };
+/**
+ * A class rather than closures: a cold scrape of 10,000 orders queues 10,000 of these at once, and
+ * methods on the prototype keep each one small. The AbortController is made only once the call is
+ * sent.
+ */
+class Call implements SharedCall {
+  phase: CallPhase = 'rate_limit';
+  abandoned = false;
+  readonly settled: Promise<CallSettled>;
+  #waiters = 0;
+  #latestDeadlineMs = 0;
+  #ticket: Ticket | undefined;
+  #wake: (() => void) | undefined;
 
-  const attempt = async (): Promise<DmsResult> => {
-    if (deps.bucket !== undefined) {
-      phase = 'rate_limit';
-      const startedMs = clock.now();
-      if (!(await wait(deps.bucket.take()))) return err(RATE_LIMIT_ERROR);
-      deps.recorder.rateLimitWaited(order.profile, (clock.now() - startedMs) / 1000);
+  constructor(
+    private readonly order: Order,
+    private readonly deps: CallDeps,
+  ) {
+    this.settled = this.#run();
+  }
+
+  join(deadlineMs: number): void {
+    this.#waiters += 1;
+    this.#latestDeadlineMs = Math.max(this.#latestDeadlineMs, deadlineMs);
+  }
+
+  leave(): void {
+    this.#waiters -= 1;
+    if (this.#waiters > 0 || this.phase === 'done') return;
+    this.#wake?.();
+    // A request already sent is left to finish (within scrape.timeout): its answer lands in memory
+    // for the next scrape, so a DMS slower than every scraper's deadline still gets read. One not
+    // sent yet gives up its place in the queues.
+    if (this.phase === 'running') return;
+    this.abandoned = true;
+    this.#ticket?.withdraw();
+  }
+
+  async #run(): Promise<CallSettled> {
+    const startedMs = this.deps.clock.now();
+    let result = await this.#attempt();
+    if (
+      !result.ok &&
+      this.#waiters > 0 &&
+      isRetryable(result.error.code) &&
+      (await this.#backoff(this.deps.clock.now() - startedMs))
+    ) {
+      this.deps.recorder.retried(ACTION_GET_JOB_DEGREE, result.error.code);
+      result = await this.#attempt();
     }
-    phase = 'queued';
-    if (!(await wait(deps.slots.acquire()))) return err(DEADLINE_ERROR);
-    phase = 'running';
-    const startedMs = clock.now();
+    this.phase = 'done';
+    return { result, answered: !this.abandoned };
+  }
+
+  async #wait(place: Ticket): Promise<boolean> {
+    this.#ticket = place;
+    const granted = await place.granted;
+    this.#ticket = undefined;
+    return granted;
+  }
+
+  async #attempt(): Promise<DmsResult> {
+    const { deps, order } = this;
+    if (deps.bucket !== undefined) {
+      this.phase = 'rate_limit';
+      const waitedFrom = deps.clock.now();
+      if (!(await this.#wait(deps.bucket.take()))) return err(RATE_LIMIT_ERROR);
+      deps.recorder.rateLimitWaited(order.profile, (deps.clock.now() - waitedFrom) / 1000);
+    }
+    this.phase = 'queued';
+    if (!(await this.#wait(deps.slots.acquire()))) return err(DEADLINE_ERROR);
+    this.phase = 'running';
+    const startedMs = deps.clock.now();
     try {
       const request = { orderId: order.id, tid: order.tid };
-      const result = await deps.client.getJobDegree(request, {
-        signal: controller.signal,
-        timeoutMs: deps.timeoutMs,
-      });
+      // Never aborted now that a sent call runs to its end; the transport's deadline bounds it.
+      const signal = new AbortController().signal;
+      const result = await deps.client.getJobDegree(request, { signal, timeoutMs: deps.timeoutMs });
       // Counted whoever still waits: once sent, the call may have cost DMS quota.
       const code = result.ok ? undefined : result.error.code;
-      deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (clock.now() - startedMs) / 1000, code);
+      deps.recorder.requestFinished(ACTION_GET_JOB_DEGREE, (deps.clock.now() - startedMs) / 1000, code);
       return result;
     } finally {
       deps.slots.release();
     }
-  };
+  }
 
-  // One retry, after a jittered pause, when it can still finish before the longest waiting deadline.
-  const backoff = (lastCallMs: number): Promise<boolean> => {
-    const pauseMs = RETRY_BASE_MS * (1 + deps.random());
-    if (waiters === 0 || clock.now() + pauseMs + lastCallMs > latestDeadlineMs) return Promise.resolve(false);
+  /** One retry, after a jittered pause, when it can still finish before the longest waiting deadline. */
+  #backoff(lastCallMs: number): Promise<boolean> {
+    const { clock, random } = this.deps;
+    const pauseMs = RETRY_BASE_MS * (1 + random());
+    if (this.#waiters === 0 || clock.now() + pauseMs + lastCallMs > this.#latestDeadlineMs) {
+      return Promise.resolve(false);
+    }
     return new Promise((resolve) => {
-      const cancel = clock.after(pauseMs, () => resolve(waiters > 0));
-      wake = () => {
+      const cancel = clock.after(pauseMs, () => resolve(this.#waiters > 0));
+      this.#wake = () => {
         cancel();
         resolve(false);
       };
     });
-  };
-
-  const run = async (): Promise<CallSettled> => {
-    const startedMs = clock.now();
-    let result = await attempt();
-    if (
-      !result.ok &&
-      waiters > 0 &&
-      isRetryable(result.error.code) &&
-      (await backoff(clock.now() - startedMs))
-    ) {
-      deps.recorder.retried(ACTION_GET_JOB_DEGREE, result.error.code);
-      result = await attempt();
-    }
-    phase = 'done';
-    return { result, answered: !abandoned };
-  };
-
-  const settled = run();
-  return {
-    settled,
-    get phase() {
-      return phase;
-    },
-    get abandoned() {
-      return abandoned;
-    },
-    join(deadlineMs) {
-      waiters += 1;
-      latestDeadlineMs = Math.max(latestDeadlineMs, deadlineMs);
-    },
-    leave() {
-      waiters -= 1;
-      if (waiters > 0 || phase === 'done') return;
-      wake?.();
-      // A request already sent is left to finish (within scrape.timeout): its answer lands in memory
-      // for the next scrape, so a DMS slower than every scraper's deadline still gets read. One not
-      // sent yet gives up its place in the queues.
-      if (phase === 'running') return;
-      abandoned = true;
-      ticket?.withdraw();
-      controller.abort();
-    },
-  };
+  }
 }

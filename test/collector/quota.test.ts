@@ -126,7 +126,11 @@ describe('quota: 1,000 orders at 20 DMS calls per second', () => {
     const after = texts[0] ?? '';
     // Every order not asked in a scrape is served its last answer (younger than max_age).
     const stale = 'answers_reused_total{reason="stale"}';
-    expect(counter(after, stale) - counter(before, stale)).toBe(ORDERS - calls);
+    // A token granted at the deadline's instant still sends its call, for the memory: at most one
+    // counted call is not among the answers of the scrape.
+    const served = counter(after, stale) - counter(before, stale);
+    expect(served).toBeGreaterThanOrEqual(ORDERS - calls);
+    expect(served).toBeLessThanOrEqual(ORDERS - calls + 1);
     const waits = 'rate_limit_wait_seconds_bucket{le="10",profile="default"}';
     const allWaits = 'rate_limit_wait_seconds_count{profile="default"}';
     // Calls near the end of a scrape waited most of its timeout for their token.
