@@ -1,0 +1,37 @@
+// npm run bench:heap runs end to end on a tiny case. Its verdict on 5 orders says nothing about
+// 10,000; what is checked is that it scrapes, samples the heap after each scrape and judges.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EXPORTER_BIN, ISOLATED_ENV } from '../support/process.js';
+
+function runHeapBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const argv = ['--expose-gc', '--import', 'tsx', 'bench/heap.bench.ts', ...args];
+    const child = spawn(process.execPath, argv, { env: ISOLATED_ENV });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench:heap on 5 orders', () => {
+  it('reports the heap after each tenth scrape and a verdict that matches its exit code', async () => {
+    if (!existsSync(EXPORTER_BIN)) throw new Error(`${EXPORTER_BIN} is missing: npm run build first`);
+    const run = await runHeapBench(['--orders=5', '--scrapes=10', '--warmup=2']);
+    expect(run.stdout).toMatch(/^5 running orders, 10 scrapes/m);
+    expect(run.stdout).toMatch(/^ {2}scrape {3}10: \d+\.\d MiB$/m);
+    const verdict = /^verdict: (flat|GROWING)$/m.exec(run.stdout)?.[1];
+    expect(verdict, run.stderr).toBeDefined();
+    expect(run.code).toBe(verdict === 'flat' ? 0 : 1);
+  }, 60_000);
+
+  it('refuses a warm-up as long as the run, with its usage', async () => {
+    const run = await runHeapBench(['--scrapes=3', '--warmup=3']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('usage: npm run bench:heap');
+  }, 30_000);
+});
