@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseDuration } from './project.js';
+import { duration, list, oneOf, whole } from './flags.js';
 
 export const MODES = ['cold', 'warm'] as const;
 /** cold: running orders, every scrape calls DMS with simulated latency; warm: finished orders served from memory. */
@@ -110,29 +110,4 @@ function definedOnly(values: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
-}
-
-function list(text: string, flag: string): string[] {
-  const items = text.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new Error(`--${flag}: empty item in "${text}"`);
-  return items;
-}
-
-function whole(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(value >= min && value <= max))
-    throw new Error(`--${flag}: ${text} is not a whole number in ${min}..${max}`);
-  return value;
-}
-
-function duration(text: string, flag: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`--${flag}: ${text} is not a duration such as 50ms or 10s`);
-  return ms;
-}
-
-function oneOf<T extends string>(items: readonly string[], allowed: readonly T[], flag: string): T[] {
-  const bad = items.find((item) => !(allowed as readonly string[]).includes(item));
-  if (bad !== undefined) throw new Error(`--${flag}: unknown "${bad}" (one of ${allowed.join(', ')})`);
-  return items as T[];
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../src/util/duration.js';
+import { duration, whole } from '../bench/flags.js';
 
 export interface SoakOptions {
   readonly durationMs: number;
@@ -44,37 +44,23 @@ export function parseSoakArgs(argv: readonly string[]): ParsedSoakArgs {
   try {
     const { values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
     if (values.help) return { kind: 'help' };
-    const durationMs = duration(values.duration, 'duration');
+    const durationMs = duration(values.duration, 'duration', 1);
     const defaultSample = Math.min(2_000, Math.max(250, Math.round(durationMs / 360)));
     return {
       kind: 'run',
       options: {
         durationMs,
         scrapers: whole(values.scrapers, 'scrapers', 1, 64),
-        reloadEveryMs: duration(values['reload-every'], 'reload-every'),
-        rotateEveryMs: duration(values['rotate-every'], 'rotate-every'),
+        reloadEveryMs: duration(values['reload-every'], 'reload-every', 1),
+        rotateEveryMs: duration(values['rotate-every'], 'rotate-every', 1),
         sampleEveryMs:
           values['sample-every'] === undefined
             ? defaultSample
-            : duration(values['sample-every'], 'sample-every'),
+            : duration(values['sample-every'], 'sample-every', 1),
         out: values.out,
       },
     };
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
-}
-
-function whole(text: string, flag: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(value >= min && value <= max))
-    throw new Error(`--${flag}: ${text} is not a whole number in ${min}..${max}`);
-  return value;
-}
-
-function duration(text: string, flag: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0)
-    throw new Error(`--${flag}: ${text} is not a duration such as 500ms or 3m`);
-  return ms;
 }

@@ -5,18 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { anchors, section, seconds } from './support/markdown.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const MONTH_S = 30 * 24 * 3600;
-
-function section(text: string, heading: string): string {
-  const start = text.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`no heading ${heading}`);
-  const level = heading.split(' ')[0] ?? '##';
-  const rest = text.slice(start + heading.length + 2);
-  const next = rest.search(new RegExp(`\\n#{1,${level.length}} `));
-  return next < 0 ? rest : rest.slice(0, next);
-}
 
 /** The captures of `pattern` in `text`, line breaks read as spaces (prose may wrap anywhere). */
 function match(text: string, pattern: RegExp): string[] {
@@ -26,10 +18,6 @@ function match(text: string, pattern: RegExp): string[] {
 }
 
 const number = (text: string): number => Number(text.replace(/,/g, ''));
-const seconds = (duration: string): number => {
-  const [n = '', unit = ''] = match(duration, /^(\d+)([smh])$/);
-  return Number(n) * { s: 1, m: 60, h: 3600 }[unit as 's' | 'm' | 'h'];
-};
 
 describe('README, Operations', () => {
   const operations = section(readme, '## Operations');
@@ -122,15 +110,7 @@ describe('README, Operations', () => {
   it('links to files and headings that exist, and is the target CONFIGURATION.md names', () => {
     for (const [, path] of operations.matchAll(/\]\(((?:test|docs|soak)\/[^)#]+)\)/g))
       expect(existsSync(path ?? ''), path).toBe(true);
-    const headings = new Set(
-      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-        (m[1] ?? '')
-          .trim()
-          .toLowerCase()
-          .replace(/[^\w\- ]/g, '')
-          .replace(/ /g, '-'),
-      ),
-    );
+    const headings = anchors(readme);
     // Every link inside the README, not only this section's: the sections link to each other.
     for (const [, anchor] of readme.matchAll(/\]\(#([\w-]+)\)/g)) expect(headings, anchor).toContain(anchor);
     for (const [, anchor] of readFileSync('CONFIGURATION.md', 'utf8').matchAll(/README\.md#([\w-]+)/g))

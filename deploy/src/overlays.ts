@@ -57,32 +57,29 @@ function tcpProbes(): { livenessProbe: TcpProbePatch; readinessProbe: TcpProbePa
 export const PRODUCTION_ARGS: readonly string[] = [...BASE_ARGS, `--web.config.file=${PATHS.webConfigFile}`];
 
 export function productionDeploymentPatch(): object {
-  const volumes: IVolume[] = [
-    { name: 'web-config', secret: { secretName: NAMES.webConfig, defaultMode: SECRET_MODE } },
-    { name: 'tls', secret: { secretName: NAMES.tls, defaultMode: SECRET_MODE } },
-  ];
+  return deploymentPatch(
+    {
+      args: [...PRODUCTION_ARGS],
+      ...tcpProbes(),
+      volumeMounts: [
+        { name: 'web-config', mountPath: PATHS.webDir, readOnly: true },
+        { name: 'tls', mountPath: PATHS.tlsDir, readOnly: true },
+      ],
+    },
+    [
+      { name: 'web-config', secret: { secretName: NAMES.webConfig, defaultMode: SECRET_MODE } },
+      { name: 'tls', secret: { secretName: NAMES.tls, defaultMode: SECRET_MODE } },
+    ],
+  );
+}
+
+/** A strategic-merge patch of the exporter's container (matched by name) and the pod's volumes. */
+function deploymentPatch(container: object, volumes: readonly IVolume[]): object {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: APP },
-    spec: {
-      template: {
-        spec: {
-          containers: [
-            {
-              name: APP,
-              args: [...PRODUCTION_ARGS],
-              ...tcpProbes(),
-              volumeMounts: [
-                { name: 'web-config', mountPath: PATHS.webDir, readOnly: true },
-                { name: 'tls', mountPath: PATHS.tlsDir, readOnly: true },
-              ],
-            },
-          ],
-          volumes,
-        },
-      },
-    },
+    spec: { template: { spec: { containers: [{ name: APP, ...container }], volumes: [...volumes] } } },
   };
 }
 
@@ -122,37 +119,25 @@ export function productionServiceMonitorPatch(): object {
 
 /** Access-key component: the key id as an environment variable, the secret as a file, both from one Secret. */
 export function accessKeyDeploymentPatch(): object {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: APP },
-    spec: {
-      template: {
-        spec: {
-          containers: [
-            {
-              name: APP,
-              env: [
-                {
-                  name: 'DMS_ACCESS_KEY_ID',
-                  valueFrom: { secretKeyRef: { name: NAMES.credentials, key: 'access_key_id' } },
-                },
-              ],
-              volumeMounts: [{ name: 'credentials', mountPath: PATHS.credentialsDir, readOnly: true }],
-            },
-          ],
-          volumes: [
-            {
-              name: 'credentials',
-              secret: {
-                secretName: NAMES.credentials,
-                items: [{ key: 'access_key_secret', path: 'access_key_secret' }],
-                defaultMode: SECRET_MODE,
-              },
-            },
-          ],
+  return deploymentPatch(
+    {
+      env: [
+        {
+          name: 'DMS_ACCESS_KEY_ID',
+          valueFrom: { secretKeyRef: { name: NAMES.credentials, key: 'access_key_id' } },
+        },
+      ],
+      volumeMounts: [{ name: 'credentials', mountPath: PATHS.credentialsDir, readOnly: true }],
+    },
+    [
+      {
+        name: 'credentials',
+        secret: {
+          secretName: NAMES.credentials,
+          items: [{ key: 'access_key_secret', path: 'access_key_secret' }],
+          defaultMode: SECRET_MODE,
         },
       },
-    },
-  };
+    ],
+  );
 }

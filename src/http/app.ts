@@ -9,11 +9,11 @@ import type { RuntimeStore } from '../runtime.js';
 import type { Clock } from '../util/clock.js';
 import { lifecycleGuard } from '../web/lifecycle.js';
 import { setCompressibleBody } from './compress.js';
-import { scrapeTimeoutMs } from './deadline.js';
 import { headMetrics } from './head-metrics.js';
 import { renderLandingPage } from './landing.js';
 import { negotiateExposition } from './negotiate.js';
 import { probe, serviceDiscovery } from './probe.js';
+import { answerScrape } from './scrape-response.js';
 
 export interface AppDeps {
   readonly store: RuntimeStore;
@@ -39,21 +39,7 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router({ strict: true, sensitive: true, methods: [...ROUTER_METHODS, 'TRACE'] });
   const renderer = createScrapeRenderer(deps.selfMetrics);
 
-  router.get('/metrics', async (ctx) => {
-    const { target } = deps.store.current();
-    const deadline = scrapeTimeoutMs(ctx.get('X-Prometheus-Scrape-Timeout-Seconds'), target.settings);
-    if (!deadline.ok) {
-      ctx.status = 400;
-      ctx.body = `${deadline.error}\n`;
-      return;
-    }
-    // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format.
-    const exposition = negotiateExposition(ctx.get('Accept'));
-    const result = await deps.collector.collect(target, deadline.value);
-    ctx.vary('Accept');
-    ctx.type = exposition.contentType;
-    await setCompressibleBody(ctx, await renderer.render(result, exposition.format));
-  });
+  router.get('/metrics', (ctx) => answerScrape(ctx, deps.store.current().target, deps.collector, renderer));
 
   const probeRenderer = createScrapeRenderer({ registryFor: () => NO_SELF_METRICS });
   router.get('/probe', probe({ store: deps.store, collector: deps.collector, renderer: probeRenderer }));

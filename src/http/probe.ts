@@ -3,9 +3,7 @@ import type { Collector } from '../collector/collector.js';
 import type { TrackedOrder } from '../discovery/types.js';
 import type { ScrapeRenderer } from '../metrics/render.js';
 import type { RuntimeStore } from '../runtime.js';
-import { setCompressibleBody } from './compress.js';
-import { scrapeTimeoutMs } from './deadline.js';
-import { negotiateExposition } from './negotiate.js';
+import { answerScrape } from './scrape-response.js';
 
 // Blackbox style, for sharding orders over several Prometheus servers: /sd lists the orders for
 // http_sd_configs, /probe?target=ID exports one of them. A probe shares the collector (memory,
@@ -54,20 +52,8 @@ export function probe(deps: ProbeDeps): Koa.Middleware {
       ctx.body = `order ${id} is not one this exporter follows (scrape.probe_unknown_orders allows others)\n`;
       return;
     }
-    const deadline = scrapeTimeoutMs(ctx.get('X-Prometheus-Scrape-Timeout-Seconds'), target.settings);
-    if (!deadline.ok) {
-      ctx.status = 400;
-      ctx.body = `${deadline.error}\n`;
-      return;
-    }
-    const exposition = negotiateExposition(ctx.get('Accept'));
-    const result = await deps.collector.collect(
-      { ...target, orders: [order], population: target.population },
-      deadline.value,
-    );
-    ctx.vary('Accept');
-    ctx.type = exposition.contentType;
-    await setCompressibleBody(ctx, await deps.renderer.render(result, exposition.format));
+    // The population stays whole, so probing one order keeps the others' memory.
+    await answerScrape(ctx, { ...target, orders: [order] }, deps.collector, deps.renderer);
   };
 }
 

@@ -1,5 +1,6 @@
 import type { GatewayError } from './errors.js';
 import { gatewayError } from './errors.js';
+import { utcFromDateTimeFields } from '../util/zoned-time.js';
 
 // Timestamp and nonce rules of docs/dms-api.md §4 "Nonce and timestamp rules".
 
@@ -11,19 +12,7 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 
 /** Milliseconds since the epoch for `YYYY-MM-DDTHH:MM:SSZ`, or undefined when malformed or impossible. */
 export function parseTimestamp(text: string): number | undefined {
-  const match = TIMESTAMP.exec(text);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 2026-02-30 over into March; a round trip catches it.
-  return new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19) ? ms : undefined;
+  return utcFromDateTimeFields(TIMESTAMP.exec(text));
 }
 
 /** InvalidTimeStamp.Format / .Expired, or undefined when the time is within ±15 minutes of `nowMs`. */

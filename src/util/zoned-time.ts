@@ -8,9 +8,17 @@ const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
  * malformed or not a real date. The zone is applied later by `ZonedTime.fromLocal`.
  */
 export function parseLocalTime(text: string): number | undefined {
-  const match = LOCAL_TIME.exec(text);
+  return utcFromDateTimeFields(LOCAL_TIME.exec(text));
+}
+
+/**
+ * Milliseconds for a match whose six groups are year, month, day, hour, minute and second read as
+ * UTC, or undefined without a match or for a date that does not exist: Date.UTC rolls 2026-02-30
+ * over into March, and the round trip catches it.
+ */
+export function utcFromDateTimeFields(match: RegExpExecArray | null): number | undefined {
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
     number,
     number,
     number,

@@ -1,6 +1,5 @@
 // The bench runs end to end on a tiny case and writes results of the documented shape. No timing is
 // asserted here: timings belong to `npm run bench`, not to `npm test`.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,28 +9,18 @@ import { BaselineHistory } from '../../bench/estimate.js';
 import { parseBenchArgs } from '../../bench/options.js';
 import { README_END, README_START, replaceBetweenMarkers } from '../../bench/output.js';
 import type { BenchResults, MeasuredVariant } from '../../bench/results.js';
-import { EXPORTER_BIN, ISOLATED_ENV } from '../support/process.js';
+import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
 const ORDERS = 5;
 
-function runBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/scrape.bench.ts', ...args], {
-      env: ISOLATED_ENV,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runBench(args: readonly string[]): Promise<Finished> {
+  return runNode(['--import', 'tsx', 'bench/scrape.bench.ts', ...args]);
 }
 
 describe('npm run bench on 5 orders', () => {
   let dir: string;
   let results: BenchResults;
-  let run: Awaited<ReturnType<typeof runBench>>;
+  let run: Finished;
   let readmeBefore: string;
 
   beforeAll(async () => {

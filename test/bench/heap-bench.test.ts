@@ -1,21 +1,11 @@
 // npm run bench:heap runs end to end on a tiny case. Its verdict on 5 orders says nothing about
 // 10,000; what is checked is that it scrapes, samples the heap after each scrape and judges.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXPORTER_BIN, ISOLATED_ENV } from '../support/process.js';
+import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
-function runHeapBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const argv = ['--expose-gc', '--import', 'tsx', 'bench/heap.bench.ts', ...args];
-    const child = spawn(process.execPath, argv, { env: ISOLATED_ENV });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runHeapBench(args: readonly string[]): Promise<Finished> {
+  return runNode(['--expose-gc', '--import', 'tsx', 'bench/heap.bench.ts', ...args]);
 }
 
 describe('npm run bench:heap on 5 orders', () => {

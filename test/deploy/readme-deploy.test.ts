@@ -6,38 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { anchors, section, seconds } from '../support/markdown.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const deployDoc = readFileSync('docs/deploy.md', 'utf8');
 const MONTH_S = 30 * 24 * 3600;
-
-function section(text: string, heading: string): string {
-  const start = text.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`no heading ${heading}`);
-  const level = heading.split(' ')[0] ?? '##';
-  const rest = text.slice(start + heading.length + 2);
-  const next = rest.search(new RegExp(`\\n#{1,${level.length}} `));
-  return next < 0 ? rest : rest.slice(0, next);
-}
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
-function anchors(text: string): Set<string> {
-  return new Set(
-    [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-      (m[1] ?? '')
-        .trim()
-        .toLowerCase()
-        .replace(/[^\w\- ]/g, '')
-        .replace(/ /g, '-'),
-    ),
-  );
-}
-
-const seconds = (duration: string): number => {
-  const match = /^(\d+)([smh])$/.exec(duration);
-  if (!match) throw new Error(`unsupported duration ${duration}`);
-  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
-};
 
 describe('README, Deploy', () => {
   const deploy = section(readme, '## Deploy');

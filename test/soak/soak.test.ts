@@ -1,6 +1,5 @@
 // The soak runs end to end for a few seconds and reports what it saw. Its figures (and so its
 // verdict) belong to `npm run soak`, not to `npm test`: here only that it works and counts right.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,7 @@ import { variantOf } from '../../soak/chaos.js';
 import { parseSoakArgs } from '../../soak/options.js';
 import { checkpoints, verdict } from '../../soak/report.js';
 import type { Sample } from '../../soak/sample.js';
-import { EXPORTER_BIN, ISOLATED_ENV } from '../support/process.js';
+import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
 interface SoakJson {
   counts: {
@@ -29,23 +28,13 @@ interface SoakJson {
   samples: Sample[];
 }
 
-function runSoak(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'soak/soak.ts', ...args], {
-      env: ISOLATED_ENV,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runSoak(args: readonly string[]): Promise<Finished> {
+  return runNode(['--import', 'tsx', 'soak/soak.ts', ...args]);
 }
 
 describe('npm run soak, for 6 seconds', () => {
   let dir: string;
-  let run: Awaited<ReturnType<typeof runSoak>>;
+  let run: Finished;
   let results: SoakJson;
 
   beforeAll(async () => {

@@ -102,8 +102,13 @@ export interface Finished {
 
 /** Runs the built exporter to completion (for one-shot flags). */
 export function runExporter(args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
+  return runNode([EXPORTER_BIN, ...args], env);
+}
+
+/** Runs `node ARGV` to completion in the isolated environment, keeping what it printed. */
+export function runNode(argv: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [EXPORTER_BIN, ...args], { env: { ...ISOLATED_ENV, ...env } });
+    const child = spawn(process.execPath, argv, { env: { ...ISOLATED_ENV, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
