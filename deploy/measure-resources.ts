@@ -7,15 +7,12 @@
  *
  * Two runs: `--demo` (the built-in simulator in the same process, ten orders), and the exporter alone
  * against `dms-datatrack-exporter simulate` with --orders orders, every order asked on every scrape
- * (`terminal_recheck: 0s`, the most DMS work a scrape can do). One scrape a second is 60 times the
+ * (`terminal_recheck: 0s`, `min_interval: 0s`, the most DMS work a scrape can do). One scrape a second is 60 times the
  * rate of the shipped 60 s scrape interval. The CPU figure is CPU time per scrape. Linux only (/proc).
  * The figures and their date go into docs/deploy.md and deploy/src/constants.ts by hand.
  *
- * Why the interval matters: the Alibaba SDK's HTTP layer (httpx) leaves each call's read timer
- * running until the SDK timeout (the scrape deadline, ~14 s) even after the answer arrived, and the
- * timer keeps the request and response objects alive (about 3 KB each). Back-to-back scrapes of 300
- * orders therefore grow the heap by hundreds of MB before the timers fire; at realistic rates the
- * retained set is a few scrapes' worth of calls.
+ * Why the interval matters: RSS follows the calls per second (garbage V8 has not collected yet),
+ * so back-to-back scrapes cost far more memory than the shipped one-a-minute rate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,7 +145,7 @@ function configYaml(endpoint: string, orders: number): string {
   const lines = Array.from({ length: orders }, (_, i) => `  - { id: ${100_001 + i}, name: order-${i + 1} }`);
   return `profiles:
   default: { endpoint: '${endpoint}', protocol: http, access_key_id: ${KEY.id}, access_key_secret: ${KEY.secret} }
-scrape: { timeout: 14s, concurrency: 8, terminal_recheck: 0s }
+scrape: { timeout: 14s, concurrency: 8, terminal_recheck: 0s, min_interval: 0s }
 orders:
 ${lines.join('\n')}
 `;

@@ -61,11 +61,11 @@ export const RRSA_ROLE_NAME = APP;
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 
 /**
- * Requests and limits, from deploy/measure-resources.ts on the 2-core build machine (2026-11-29,
- * Node 20.20; the table is in docs/deploy.md). `--demo`: 76-79 MiB RSS idle, 87 MiB peak. 300
- * orders, every one asked on every scrape: 88-92 MiB between scrapes, peaks of 145 MiB (a scrape
- * every 10 s) and 152 MiB (every second, 60 times the shipped rate); about 100 ms of CPU per scrape,
- * 18 millicores on average at one scrape per 10 s, so a few millicores at the shipped 60 s.
+ * Requests and limits, from deploy/measure-resources.ts on a 2-core machine (2026-11-29, Node 20.20;
+ * the table is in docs/deploy.md). `--demo`: 94 MiB RSS idle, 104 MiB peak. 300 orders, every one
+ * asked on every scrape: 85-89 MiB idle, peaks of 113 MiB (a scrape every 10 s), 156 MiB (every
+ * second, 60 times the shipped rate) and 186 MiB back to back (127 MiB with the heap cap below);
+ * 40-80 ms of CPU per scrape, so a few millicores on average at the shipped 60 s.
  * Memory: the request covers a few hundred orders, the limit leaves room for bursts of scrapes, and
  * the V8 heap is capped below it (NODE_OPTIONS) so Node collects garbage before the kernel kills it.
  * CPU: the request is the average with a wide margin for start-up; the limit lets one scrape of 300
