@@ -230,6 +230,66 @@ ${orders}`;
       await simulator.stop();
     }
   });
+  it('keeps answering and keeps the old config through reloads of a 50 MB file and of 20,000 orders', async () => {
+    const key = { id: 'LTAIreloadKey02', secret: 'reload-secret-9Qx' };
+    const { simulator, endpoint } = await simulatorProcess(
+      key,
+      '  - { id: 31, list: 1h, download: 1h, filter: 1h }\n',
+    );
+    const head = `profiles:
+  default: { endpoint: '${endpoint}', protocol: http, access_key_id: ${key.id}, access_key_secret: ${key.secret} }
+orders:
+`;
+    const path = await tempFile('config.yaml', `${head}  - id: 31\n`);
+    const exporter = await serveExporter([`--config.file=${path}`]);
+    const scrape = async () => {
+      const response = await fetch(`${exporter.url}/metrics`);
+      return { status: response.status, text: await response.text() };
+    };
+    const orderLines = (count: number) =>
+      Array.from({ length: count }, (_, i) => `  - { id: ${i + 1}, name: order-number-${i + 1} }`).join('\n');
+    try {
+      for (const [label, text, reason] of [
+        ['50 MB', head + orderLines(1_150_000), 'config file is larger than the limit of 4 MiB'],
+        ['20,000 orders', head + orderLines(20_000), 'has 20000 orders, more than the limit of 10000'],
+      ] as const) {
+        await writeFile(path, text);
+        exporter.child.kill('SIGHUP');
+        const statuses: number[] = [];
+        const refused = await waitFor(
+          `the ${label} reload to be refused`,
+          async () => {
+            const { status, text: body } = await scrape();
+            statuses.push(status);
+            return sampleValue(body, 'aliyun_dms_datatrack_config_last_reload_successful') === 0
+              ? body
+              : undefined;
+          },
+          20_000,
+        );
+        expect(
+          statuses.every((s) => s === 200),
+          `${label}: ${statuses.join(',')}`,
+        ).toBe(true);
+        expect(refused).toContain('aliyun_dms_datatrack_up{order_id="31"} 1');
+        expect(exporter.lines().join('\n')).toContain(reason);
+        // Back to a good file, so the next case sees its own refusal.
+        await writeFile(path, `${head}  - id: 31\n`);
+        exporter.child.kill('SIGHUP');
+        await waitFor(
+          'the good reload',
+          async () =>
+            sampleValue((await scrape()).text, 'aliyun_dms_datatrack_config_last_reload_successful') === 1
+              ? true
+              : undefined,
+          10_000,
+        );
+      }
+    } finally {
+      expect((await exporter.stop()).code).toBe(0);
+      await simulator.stop();
+    }
+  }, 60_000);
 });
 
 describe('web configuration (the built dist/main.js)', () => {
