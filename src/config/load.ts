@@ -1,9 +1,8 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { excludeUnder, formatProblems, problemsFromZod, type Problem } from '../yaml/problems.js';
 import { toPlainValue } from '../yaml/plain.js';
-import { describeFsError, parseYamlSource, readBoundedText } from '../yaml/source.js';
+import { parseYamlSource, readBoundedText, readSmallFile } from '../yaml/source.js';
 import { err, ok, type Result } from '../util/result.js';
 import { crossKeyProblems, type SecretFileReader } from './cross-checks.js';
 import { expandEnv, type Env } from './env.js';
@@ -108,21 +107,10 @@ export function configFromText(
 }
 
 /** Reads the file named in a `*_file` key (at most 64 KiB), relative to `baseDir`. */
-export function secretFileReader(baseDir: string): SecretFileReader {
+function secretFileReader(baseDir: string): SecretFileReader {
   return (path) => {
-    try {
-      const fd = openSync(resolve(baseDir, path), 'r');
-      try {
-        const buffer = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
-        const size = readSync(fd, buffer, 0, buffer.length, null);
-        if (size > MAX_SECRET_FILE_BYTES) return err('larger than 64 KiB');
-        return ok(buffer.toString('utf8', 0, size));
-      } finally {
-        closeSync(fd);
-      }
-    } catch (error) {
-      return err(describeFsError(error));
-    }
+    const bytes = readSmallFile(resolve(baseDir, path), MAX_SECRET_FILE_BYTES);
+    return bytes.ok ? ok(bytes.value.toString('utf8')) : bytes;
   };
 }
 

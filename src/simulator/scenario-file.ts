@@ -14,6 +14,8 @@ export function parseScenario(text: string, fileName: string): Result<Scenario, 
   const parsed = parseYamlSource(text, fileName);
   if (!parsed.ok) return parsed;
   const plain = toPlainValue(parsed.value, { maxValues: 5_000_000 });
+  // A document that could not be read whole has nothing the schema could usefully judge.
+  if (!plain.complete) return err(formatProblems(parsed.value, plain.problems));
   const checked = scenarioSchema.safeParse(plain.value);
   const problems = [...plain.problems, ...(checked.success ? [] : problemsFromZod(checked.error.issues))];
   if (checked.success && problems.length === 0) return ok(checked.data);

@@ -2,10 +2,9 @@ import { dirname, resolve } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
 import { excludeUnder, formatProblems, problemsFromZod, type Problem } from '../yaml/problems.js';
 import { toPlainValue } from '../yaml/plain.js';
-import { decodeUtf8, parseYamlSource, type YamlSource } from '../yaml/source.js';
+import { decodeUtf8, parseYamlSource, readSmallFile, type YamlSource } from '../yaml/source.js';
 import { err, ok, type Result } from '../util/result.js';
 import { UNSUPPORTED_KEYS, webConfigSchema, type WebSettings } from './schema.js';
-import { readSmallFile } from './read-file.js';
 import { readTlsMaterial, tlsRuleProblems } from './tls.js';
 
 const MAX_BYTES = 64 * 1024;

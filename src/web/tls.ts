@@ -2,8 +2,8 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createSecureContext, type SecureContextOptions, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { Problem } from '../yaml/problems.js';
+import { readSmallFile } from '../yaml/source.js';
 import { err, ok, type Result } from '../util/result.js';
-import { readSmallFile } from './read-file.js';
 import type { TlsSettings } from './schema.js';
 import { NODE_TLS_VERSION, TLS_VERSIONS, opensslCiphers, opensslCurves } from './tls-names.js';
 

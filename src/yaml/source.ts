@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { err, ok, type Result } from '../util/result.js';
@@ -106,4 +107,25 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
+}
+
+/**
+ * Reads a file synchronously, refusing one larger than `limit` bytes (at most `limit + 1` are read).
+ * Synchronous on purpose: a changed web config file is re-read right before a TLS handshake, which
+ * cannot wait for a promise, and secret files are read while the config is checked. The files are
+ * small and read only when they change. An error is a short reason without the path.
+ */
+export function readSmallFile(path: string, limit: number): Result<Buffer, string> {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(limit + 1);
+      const size = readSync(fd, buffer, 0, buffer.length, null);
+      return size > limit ? err(`larger than ${formatBytes(limit)}`) : ok(buffer.subarray(0, size));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    return err(describeFsError(error));
+  }
 }

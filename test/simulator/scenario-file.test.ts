@@ -23,6 +23,21 @@ describe('scenario files with mistakes', () => {
     });
   });
 
+  it('refuses an alias bomb with that one message, not a second one about the type', () => {
+    // Nine levels of ten aliases each: 10^9 values once expanded, far over the 5,000,000 budget.
+    const levels = Array.from(
+      { length: 9 },
+      (_, i) => `  l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`,
+    );
+    const text = `x:\n  l0: &l0 [a, b, c, d, e, f, g, h, i, j]\n${levels.join('\n')}\n`;
+    expect(parseScenario(text, 'bomb.yaml')).toEqual({
+      ok: false,
+      error: [
+        'bomb.yaml:1: the document has more than 5000000 values (aliases counted each time they are used)',
+      ],
+    });
+  });
+
   it('names the file in every message', () => {
     expect(parseScenario('orders: 3', 'demo/s.yaml')).toEqual({
       ok: false,
