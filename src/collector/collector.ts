@@ -46,6 +46,11 @@ export interface Collector {
   collect(target: ScrapeTarget, timeoutMs: number): Promise<ScrapeResult>;
   /** The last answer known for each order, without calling DMS (for the landing page). */
   lastKnown(orders: readonly TrackedOrder[]): Array<{ order: TrackedOrder; memory: Readonly<OrderMemory> }>;
+  /**
+   * Drops what is remembered about orders outside the population (orders /probe stopped following);
+   * a call still running for one of them is not remembered either.
+   */
+  forget(orders: readonly TrackedOrder[]): void;
 }
 
 interface Pending {
@@ -92,10 +97,15 @@ export function createCollector(deps: CollectorDeps): Collector {
       random,
     });
     inFlight.set(key, call);
+    // The memory exists from the call's start; an order forgotten before its call ends (removed by
+    // a reload, or no longer probed) stays forgotten, so memory never outgrows the orders followed.
+    memoryOf(key);
     // Registered before any scrape's own reaction, so memory is up to date when they read it.
     void call.settled.then(({ result, answered }) => {
       if (inFlight.get(key) === call) inFlight.delete(key);
-      if (answered) logChange(deps.logger, order, result, remember(memoryOf(key), result, clock.now()));
+      const memory = memories.get(key);
+      if (answered && memory !== undefined)
+        logChange(deps.logger, order, result, remember(memory, result, clock.now()));
     });
     return call;
   };
@@ -166,6 +176,9 @@ export function createCollector(deps: CollectorDeps): Collector {
     },
     lastKnown(orders) {
       return orders.map((order) => ({ order, memory: memories.get(orderKey(order)) ?? emptyMemory() }));
+    },
+    forget(orders) {
+      for (const order of orders) memories.delete(orderKey(order));
     },
   };
 

@@ -46,7 +46,12 @@ export function probe(deps: ProbeDeps): Koa.Middleware {
       return;
     }
     const profile = typeof ctx.query.profile === 'string' ? ctx.query.profile : 'default';
-    const order = runtime.findOrder(id) ?? unknown.admit(id, profile, runtime.config);
+    const order =
+      runtime.findOrder(id) ??
+      unknown.admit(id, profile, runtime.config, (gone) => {
+        // Unless a reload has made it a followed order meanwhile.
+        if (runtime.findOrder(gone.id) === undefined) deps.collector.forget([gone]);
+      });
     if (order === undefined) {
       ctx.status = 404;
       ctx.body = `order ${id} is not one this exporter follows (scrape.probe_unknown_orders allows others)\n`;
@@ -72,6 +77,7 @@ class UnknownOrders {
       scrape: { probeUnknownOrders: number };
       profiles: ReadonlyMap<string, { tid: number | undefined }>;
     },
+    onEvicted: (order: TrackedOrder) => void,
   ): TrackedOrder | undefined {
     const cap = config.scrape.probeUnknownOrders;
     const known = config.profiles.get(profile);
@@ -86,7 +92,11 @@ class UnknownOrders {
     };
     this.#orders.delete(key);
     this.#orders.set(key, order);
-    while (this.#orders.size > cap) this.#orders.delete(this.#orders.keys().next().value as string);
+    for (const [oldest, evicted] of this.#orders) {
+      if (this.#orders.size <= cap) break;
+      this.#orders.delete(oldest);
+      onEvicted(evicted);
+    }
     return order;
   }
 }

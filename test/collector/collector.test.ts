@@ -386,6 +386,38 @@ describe('collector', () => {
     expect(kept?.memory.lastDegree?.status).toBe('DOWNLOADING');
   });
 
+  it('does not bring back the memory of an order forgotten while its call ran', async () => {
+    const { clock, dms, collector, target } = setup();
+    const old = collector.collect(target(orders(1, 2)), 10_000);
+    await settle();
+    // A scrape of the new population (order 2 removed) ends first and forgets order 2.
+    const current = collector.collect(target(orders(1)), 1_000);
+    await settle();
+    clock.advance(1_000);
+    await current;
+    dms.answer(1, RUNNING);
+    dms.answer(2, RUNNING);
+    await old;
+    const [removed] = collector.lastKnown(orders(2));
+    expect(removed?.memory.lastAttemptMs).toBeUndefined();
+    const [kept] = collector.lastKnown(orders(1));
+    expect(kept?.memory.lastDegree?.status).toBe('DOWNLOADING');
+  });
+
+  it('forgets the orders it is told to, even with their call still running', async () => {
+    const { dms, collector, target } = setup();
+    const scrape = collector.collect(target(orders(1, 2)), 10_000);
+    await settle();
+    collector.forget(orders(2));
+    dms.answer(1, RUNNING);
+    dms.answer(2, RUNNING);
+    await scrape;
+    expect(collector.lastKnown(orders(1, 2)).map((k) => k.memory.lastAttemptMs !== undefined)).toEqual([
+      true,
+      false,
+    ]);
+  });
+
   it('leaves no timer behind once a scrape is answered', async () => {
     const { clock, dms, collector, target } = setup();
     const scrape = collector.collect(target(orders(1)), 10_000);

@@ -80,9 +80,13 @@ describe('GET /probe', () => {
 
   it('asks about unknown ids only when allowed, and only as many as allowed', async () => {
     const s = await probeStack(', probe_unknown_orders: 1');
+    await s.scrape(); // the first scrape of a population forgets what it lacks; that is behind us now
     const four = await get(s, '/probe?target=4');
     expect(sampleValue(four.text, 'aliyun_dms_datatrack_up{order_id="4"}')).toBe(1);
     expect(four.text).toContain('source="probe"');
+    // Remembered while it is probed: min_interval (1h) answers the second probe.
+    await get(s, '/probe?target=4');
+    expect(s.simulator.callCount({ orderId: 4 })).toBe(1);
     expect((await get(s, '/probe?target=5&profile=other')).status).toBe(200);
     expect((await get(s, '/probe?target=5&profile=nope')).status).toBe(404);
     // Order 4 was forgotten when 5 came: asking again is a new DMS call.
