@@ -9,7 +9,6 @@ import type { RuntimeStore } from '../runtime.js';
 import type { Clock } from '../util/clock.js';
 import { lifecycleGuard } from '../web/lifecycle.js';
 import { setCompressibleBody } from './compress.js';
-import { headMetrics } from './head-metrics.js';
 import { renderLandingPage } from './landing.js';
 import { negotiateExposition } from './negotiate.js';
 import { probe, serviceDiscovery } from './probe.js';
@@ -83,7 +82,6 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   app.use(internalErrors(deps.logger));
-  app.use(headMetrics(deps.store));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -8,7 +8,7 @@ import { negotiateExposition } from './negotiate.js';
 /**
  * Answers one scrape of `target` (all of /metrics, or the one order of /probe): the deadline from
  * Prometheus' timeout header (400 when it is not a number of seconds), the format from `Accept`,
- * the body gzipped when the client takes it.
+ * the body gzipped when the client takes it. HEAD answers without collecting.
  */
 export async function answerScrape(
   ctx: Koa.Context,
@@ -24,8 +24,14 @@ export async function answerScrape(
   }
   // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format.
   const exposition = negotiateExposition(ctx.get('Accept'));
-  const result = await collector.collect(target, deadline.value);
   ctx.vary('Accept');
   ctx.type = exposition.contentType;
+  // The router runs GET routes for HEAD too: a `curl -I` or an uptime probe gets the status and type
+  // a GET would, without costing a DMS call per order. Body-dependent headers are not sent.
+  if (ctx.method === 'HEAD') {
+    ctx.status = 200;
+    return;
+  }
+  const result = await collector.collect(target, deadline.value);
   await setCompressibleBody(ctx, await renderer.render(result, exposition.format));
 }

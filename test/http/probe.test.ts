@@ -57,6 +57,15 @@ describe('GET /probe', () => {
     expect(s.simulator.callCount({ orderId: 2 })).toBe(1);
   });
 
+  it('answers HEAD with the status and type a GET would get, without asking DMS', async () => {
+    const s = await probeStack();
+    const head = await fetch(`${s.url}/probe?target=2`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(s.simulator.callCount()).toBe(0);
+    expect(head.headers.get('content-type')).toBe((await get(s, '/probe?target=2')).type);
+    expect((await fetch(`${s.url}/probe?target=9`, { method: 'HEAD' })).status).toBe(404);
+  });
+
   it('shares answers with /metrics (one DMS call per order per min_interval, whichever asks)', async () => {
     const s = await probeStack();
     await s.scrape();
