@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import type { ScrapeTarget } from './collector/collector.js';
-import { createSemaphore, createTokenBucket, type RateLimit, type TokenBucket } from './collector/gates.js';
+import {
+  createSemaphore,
+  createTokenBucket,
+  type RateLimit,
+  type Semaphore,
+  type TokenBucket,
+} from './collector/gates.js';
 import type { Config, Profile } from './config/schema.js';
 import { configured, type TrackedOrder } from './discovery/types.js';
 import type { DmsClient } from './dms/types.js';
@@ -45,9 +51,15 @@ export async function openRuntimeStore(
 ): Promise<Result<RuntimeStore, readonly string[]>> {
   const first = await deps.source();
   if (!first.ok) return first;
-  // Rate limits outlive reloads: a reload must not hand out a fresh burst.
+  // Rate limits and the concurrency bound outlive reloads: a reload must neither hand out a fresh
+  // burst nor let a second set of calls run beside the ones the previous config started.
   const buckets = new BucketShelf(deps.clock);
-  let runtime = buildRuntime(first.value, deps.makeClient, buckets, deps.discovered);
+  const slots = createSemaphore(first.value.scrape.concurrency);
+  const build = (config: Config): Runtime => {
+    slots.resize(config.scrape.concurrency);
+    return buildRuntime(config, deps.makeClient, { buckets, slots }, deps.discovered);
+  };
+  let runtime = build(first.value);
   deps.onRuntime(runtime);
   deps.onLoaded(true);
   let reloading: Promise<Result<undefined, readonly string[]>> | undefined;
@@ -62,7 +74,7 @@ export async function openRuntimeStore(
     try {
       const loaded = await deps.source();
       if (!loaded.ok) return failed(loaded.error);
-      runtime = buildRuntime(loaded.value, deps.makeClient, buckets, deps.discovered);
+      runtime = build(loaded.value);
       deps.onRuntime(runtime);
     } catch (error) {
       // Only a bug of ours lands here; a reload (from SIGHUP, with nobody awaiting it) must not crash.
@@ -88,7 +100,7 @@ export async function openRuntimeStore(
 function buildRuntime(
   config: Config,
   makeClient: ClientFactory,
-  buckets: BucketShelf,
+  { buckets, slots }: { buckets: BucketShelf; slots: Semaphore },
   discovered: () => readonly TrackedOrder[],
 ): Runtime {
   const clients = new Map<string, DmsClient>();
@@ -115,7 +127,7 @@ function buildRuntime(
         return orders();
       },
       settings: config.scrape,
-      slots: createSemaphore(config.scrape.concurrency),
+      slots,
       clientFor(profile) {
         const client = clients.get(profile);
         // Config validation guarantees every order's profile exists; reaching this is our bug.

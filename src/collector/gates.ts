@@ -70,22 +70,35 @@ export interface Semaphore {
   acquire(): Ticket;
   /** Called once by each holder whose ticket was granted. */
   release(): void;
+  /**
+   * A new bound for the same semaphore (a reload changed `scrape.concurrency`): holders beyond a
+   * lowered bound finish, and no one else is let in until the count is under it.
+   */
+  resize(max: number): void;
   readonly active: number;
   readonly queued: number;
 }
 
-export function createSemaphore(max: number): Semaphore {
+export function createSemaphore(initialMax: number): Semaphore {
   const queue = new Queue();
+  let max = initialMax;
   let active = 0;
+  const admit = (): void => {
+    while (active < max && queue.grantNext()) active += 1;
+  };
   return {
     acquire() {
       const ticket = queue.push();
-      if (active < max && queue.grantNext()) active += 1;
+      admit();
       return ticket;
     },
     release() {
       active -= 1;
-      if (queue.grantNext()) active += 1;
+      admit();
+    },
+    resize(newMax) {
+      max = newMax;
+      admit();
     },
     get active() {
       return active;

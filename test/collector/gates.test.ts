@@ -26,6 +26,25 @@ describe('createSemaphore', () => {
     slots.release();
     expect([slots.active, slots.queued]).toEqual([0, 0]);
   });
+
+  it('takes a new bound without letting more in while the old holders finish', async () => {
+    const slots = createSemaphore(3);
+    const tickets = [0, 1, 2, 3, 4].map(() => slots.acquire());
+    await settle();
+    expect([slots.active, slots.queued]).toEqual([3, 2]);
+    slots.resize(1);
+    slots.release();
+    slots.release();
+    // Still one holder of the three: at the new bound, nobody waiting is let in.
+    expect([slots.active, slots.queued]).toEqual([1, 2]);
+    slots.release();
+    await settle();
+    expect([slots.active, slots.queued]).toEqual([1, 1]);
+    slots.resize(4);
+    await settle();
+    expect([slots.active, slots.queued]).toEqual([2, 0]);
+    expect(await tickets[4]?.granted).toBe(true);
+  });
 });
 
 describe('createTokenBucket', () => {
