@@ -57,7 +57,7 @@ export interface CallDeps {
 const RETRY_BASE_MS = 200;
 
 /** Throttling, 5xx and network failures may pass; authentication or parameter errors will not. */
-export function isRetryable(code: string): boolean {
+function isRetryable(code: string): boolean {
   return (
     code.startsWith('Throttling') ||
     code === 'network' ||
@@ -114,7 +114,6 @@ class Call implements SharedCall {
     let result = await this.#attempt();
     if (
       !result.ok &&
-      this.#waiters > 0 &&
       isRetryable(result.error.code) &&
       (await this.#backoff(this.deps.clock.now() - startedMs))
     ) {

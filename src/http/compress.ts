@@ -8,7 +8,7 @@ import type { Context } from 'koa';
  * and zlib's default 6 takes 41 ms for 465 KiB. Exposition text is so repetitive that the fastest
  * level already gets 22:1; the rest would cost a scrape 2-4 times the CPU to save under 10 %.
  */
-export const GZIP_LEVEL = 1;
+const GZIP_LEVEL = 1;
 
 const gzipAsync = promisify(gzip);
 

@@ -124,7 +124,12 @@ function sameLabels(a: TrackedOrder, b: TrackedOrder): boolean {
   if (a === b) return true;
   // A discovered order's ticket is a new object only when discovery runs again.
   return (
-    a.id === b.id && a.name === b.name && a.profile === b.profile && a.tid === b.tid && a.ticket === b.ticket
+    a.id === b.id &&
+    a.name === b.name &&
+    a.profile === b.profile &&
+    a.tid === b.tid &&
+    a.source === b.source &&
+    a.ticket === b.ticket
   );
 }
 
@@ -199,7 +204,7 @@ function statusLines(id: string, current: JobStatus): string {
 }
 
 /** order_info's labels: the same set for every order ('' where an order has no value). */
-export function infoLabels(id: string, order: TrackedOrder): string {
+function infoLabels(id: string, order: TrackedOrder): string {
   const tid = order.tid === undefined ? '' : String(order.tid);
   const ticket = order.ticket;
   const values: Array<[string, string]> = [
