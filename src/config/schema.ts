@@ -22,12 +22,12 @@ export const DEFAULT_PROFILE_NAME = 'default';
 export const DEFAULT_ENDPOINT = 'dms-enterprise.aliyuncs.com';
 export const MAX_CONCURRENCY = 256;
 /** Names become label values and key paths: long enough for any real name, short enough to stay small. */
-export const MAX_NAME_LENGTH = 1024;
+const MAX_NAME_LENGTH = 1024;
 const HOUR_MS = 60 * 60 * 1000;
 const MAX_PATH_LENGTH = 4096;
 
 // Profile names become key paths (profiles.NAME.endpoint) and label values: keep them plain.
-export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 // host, IPv4 or [IPv6], then an optional port. Anything with a scheme or a path fails this.
 const ENDPOINT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
 

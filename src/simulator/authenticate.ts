@@ -46,7 +46,7 @@ export function createAuthenticator(credentials: readonly ScenarioCredential[]):
 }
 
 /** ACS3 when an Authorization header is present, the legacy scheme when a Signature parameter is. */
-export function parseSigned(request: ReceivedRequest): Result<SignedRequest, GatewayError> {
+function parseSigned(request: ReceivedRequest): Result<SignedRequest, GatewayError> {
   if (request.headers.authorization !== undefined) return parseAcs3(request);
   if (
     paramValue(request.query, 'Signature') !== undefined ||

@@ -4,7 +4,7 @@ import { utcFromDateTimeFields } from '../util/zoned-time.js';
 
 // Timestamp and nonce rules of docs/dms-api.md §4 "Nonce and timestamp rules".
 
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** The gateway is said to keep nonces 31 minutes (community answer), a little over twice the skew. */
 export const NONCE_RETENTION_MS = 31 * 60 * 1000;
 

@@ -3,11 +3,11 @@ import type { Param } from './encoding.js';
 import { optionalChoice, optionalPositive, optionalText, optionalTime, type ParamResult } from './params.js';
 import { RESULT_SCOPES, type ResultScope, type ScenarioTicket, type TicketStatus } from './scenario.js';
 import { ticketStateAt, type Moment, type TicketState } from './tickets.js';
-import { jobOf, type World } from './world.js';
+import { jobOf, visibleTo, type World } from './world.js';
 
 // ListOrders: the scenario's tickets at one moment, filtered, newest first, one page.
 
-export const DEFAULT_PAGE_SIZE = 10;
+const DEFAULT_PAGE_SIZE = 10;
 /** The scope of a call that names none (a guess: DMS does not document it). */
 export const DEFAULT_SCOPE: ResultScope = 'AS_COMMITTER';
 
@@ -15,7 +15,7 @@ const ORDER_STATUSES = ['ALL', 'FINISHED', 'RUNNING'] as const;
 const DATE_TYPES = ['CREATE_TIME', 'MODIFY_TIME'] as const;
 const FINISHED: ReadonlySet<TicketStatus> = new Set(['success', 'fail', 'reject', 'cancel', 'closed']);
 
-export const TICKET_STATUS_DESC: Record<TicketStatus, string> = {
+const TICKET_STATUS_DESC: Record<TicketStatus, string> = {
   toaudit: 'waiting for approval',
   approved: 'approved',
   processing: 'processing',
@@ -91,8 +91,7 @@ function matchingRows(world: World, query: ListQuery, moment: Moment): Row[] {
     if (query.pluginType !== undefined && ticket.pluginType !== query.pluginType) continue;
     if (!ticket.scopes.includes(query.scope)) continue;
     const job = jobOf(world, ticket);
-    const tenant = ticket.tid ?? job?.tid;
-    if (query.tid !== undefined && tenant !== undefined && tenant !== query.tid) continue;
+    if (!visibleTo(query.tid, ticket.tid ?? job?.tid)) continue;
     const state = ticketStateAt(ticket, job, moment);
     if (state === undefined || !statusMatches(query.status, state.status)) continue;
     const createdMs = wholeSecond(moment.cycleStartMs + state.createdAt);

@@ -29,8 +29,6 @@ export type Fault =
   | { readonly kind: 'unknown_status' }
   | { readonly kind: 'business_error'; readonly code: string; readonly message: string };
 
-export type FaultKind = Fault['kind'];
-
 export interface ScenarioCredential {
   readonly accessKeyId: string;
   readonly accessKeySecret: string;

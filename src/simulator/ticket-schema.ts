@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../util/duration.js';
-import { integer, list, mapping, oneOf, text } from '../yaml/fields.js';
+import { flag, integer, list, mapping, oneOf, text } from '../yaml/fields.js';
 import {
   DATA_TRACK,
   END_STATUSES,
@@ -16,14 +16,14 @@ import { parseLocalTime, type ZonedTime } from '../util/zoned-time.js';
 // top-level key: this schema keeps them as written (`localMs`) and toScenarioTicket() applies the zone.
 
 /** A time as written: an offset from the scenario's start, or wall-clock fields in the scenario's zone. */
-export type WrittenTime = { readonly offsetMs: number } | { readonly localMs: number };
+type WrittenTime = { readonly offsetMs: number } | { readonly localMs: number };
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const MAX_OFFSET_MS = 10 * YEAR_MS;
 const TIME_HINT = 'must be an offset such as -2d or 30s, or a time such as "2026-01-05 09:00:00"';
 
 /** `-2d`, `30s`, `+1h`, `0` (offsets from the scenario's start) or `yyyy-MM-dd HH:mm:ss`. */
-export const writtenTime = z
+const writtenTime = z
   .preprocess(
     (value) => (typeof value === 'number' ? String(value) : value),
     z.string({ error: (i) => (i.input === undefined ? 'is required' : `${TIME_HINT}, got {value}`) }),
@@ -64,9 +64,6 @@ export const localTime = z.preprocess(
 );
 
 const name = text(256);
-const boolean = z.boolean({
-  error: (i) => (i.input === undefined ? 'is required' : 'must be true or false, got {value}'),
-});
 const pluginType = text(64).pipe(
   z
     .string()
@@ -77,7 +74,7 @@ const detailSchema = mapping({
   database: name.optional(),
   db_id: integer(1).optional(),
   schema: name.optional(),
-  logic: boolean.optional(),
+  logic: flag().optional(),
   tables: list(name).min(1, { error: 'must not be empty' }).optional(),
   track_types: list(name).min(1, { error: 'must not be empty' }).optional(),
   job_start: writtenTime.optional(),

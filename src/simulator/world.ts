@@ -55,6 +55,11 @@ export type DataTrackLookup =
  * not created yet, or another tenant's. A call without Tid sees every tenant; an entry without tid
  * is seen by every Tid.
  */
+/** A call without Tid sees every tenant; an entry without a tenant is seen by every Tid. */
+export function visibleTo(asked: number | undefined, owner: number | undefined): boolean {
+  return asked === undefined || owner === undefined || owner === asked;
+}
+
 export function lookUpDataTrack(
   world: World,
   orderId: number,
@@ -63,12 +68,11 @@ export function lookUpDataTrack(
 ): DataTrackLookup {
   const order = world.orders.get(orderId);
   const ticket = world.tickets.get(orderId);
-  const tenantOk = (owner: number | undefined): boolean =>
-    tid === undefined || owner === undefined || owner === tid;
   if (ticket === undefined) {
-    return order !== undefined && tenantOk(order.tid) ? { kind: 'job', order } : { kind: 'unknown' };
+    return order !== undefined && visibleTo(tid, order.tid) ? { kind: 'job', order } : { kind: 'unknown' };
   }
-  if (ticket.pluginType !== DATA_TRACK || !tenantOk(ticket.tid ?? order?.tid)) return { kind: 'unknown' };
+  if (ticket.pluginType !== DATA_TRACK || !visibleTo(tid, ticket.tid ?? order?.tid))
+    return { kind: 'unknown' };
   const state = ticketStateAt(ticket, order, moment);
   return state === undefined ? { kind: 'unknown' } : { kind: 'ticket', ticket, state, order };
 }

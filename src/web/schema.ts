@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Secret } from '../config/secret.js';
-import { list, mapping, oneOf, text } from '../yaml/fields.js';
+import { flag, list, mapping, oneOf, text } from '../yaml/fields.js';
 import { CIPHER_SUITE_NAMES, CURVE_NAMES, TLS_VERSIONS } from './tls-names.js';
 
 // The web configuration file, in the Prometheus exporter-toolkit format (docs/web-configuration.md
@@ -22,7 +22,7 @@ export const UNSUPPORTED_KEYS: ReadonlyArray<{ readonly path: readonly string[];
 
 const MAX_HEADER_LENGTH = 4096;
 
-export const CLIENT_AUTH_TYPES = [
+const CLIENT_AUTH_TYPES = [
   'NoClientCert',
   'RequestClientCert',
   'RequireAnyClientCert',
@@ -35,12 +35,6 @@ export type ClientAuthType = Exclude<(typeof CLIENT_AUTH_TYPES)[number], 'Requir
 
 /** A bcrypt hash as Go's and bcryptjs' implementations both read it: version, cost 4-31, salt and digest. */
 const BCRYPT_HASH = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
-
-function boolean() {
-  return z.boolean({
-    error: (i) => (i.input === undefined ? 'is required' : 'must be true or false, got {value}'),
-  });
-}
 
 const fileName = text(MAX_PATH_LENGTH);
 
@@ -62,7 +56,7 @@ const userName = z.string().refine((name) => name !== '' && !name.includes(':'),
 
 const tlsVersion = oneOf(TLS_VERSIONS);
 
-export const tlsShape = {
+const tlsShape = {
   cert_file: fileName.optional(),
   key_file: fileName.optional(),
   client_auth_type: oneOf(CLIENT_AUTH_TYPES).optional(),
@@ -76,7 +70,7 @@ export const tlsShape = {
         `unknown cipher suite "${String(i.input)}" (Go's names for TLS 1.2 suites, e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)`,
     }),
   ).optional(),
-  prefer_server_cipher_suites: boolean().default(true),
+  prefer_server_cipher_suites: flag().default(true),
   curve_preferences: list(oneOf(CURVE_NAMES)).optional(),
 };
 
@@ -96,7 +90,7 @@ const blankAsEmpty = (value: unknown): unknown =>
 
 const httpShape = {
   // Accepted for compatibility; this server speaks HTTP/1.1 whatever it says (see README).
-  http2: boolean().default(true),
+  http2: flag().default(true),
   headers: z.preprocess(blankAsEmpty, mapping(HEADERS)).optional(),
 };
 

@@ -71,7 +71,7 @@ function anchor(source: YamlSource, problem: Problem): Node | undefined {
 }
 
 /** `orders[0].stop_at.ratio` */
-export function formatPath(path: ProblemPath): string {
+function formatPath(path: ProblemPath): string {
   return path.reduce<string>(
     (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text === '' ? part : `${text}.${part}`),
     '',
@@ -79,7 +79,7 @@ export function formatPath(path: ProblemPath): string {
 }
 
 /** The kind of a node, for messages that must not show a value (secrets) or cannot (collections). */
-export function kindOf(node: Node): string {
+function kindOf(node: Node): string {
   if (isMap(node)) return 'a mapping';
   if (isSeq(node)) return 'a list';
   if (!isScalar(node)) return 'an unsupported value';
