@@ -163,10 +163,14 @@ describe('collector', () => {
     dms.answer(1, RUNNING);
     await settle();
     expect(dms.open()).toEqual([2, 3]);
+    const inFlight: number[][] = [];
     for (const id of [2, 3, 4, 5]) {
       dms.answer(id, RUNNING);
       await settle();
+      inFlight.push(dms.open());
     }
+    // Each answer lets exactly the next order in, never a third call beside two.
+    expect(inFlight).toEqual([[3, 4], [4, 5], [5], []]);
     expect(summary((await scrape).outcomes)).toEqual({
       1: 'fresh:DOWNLOADING',
       2: 'fresh:DOWNLOADING',
