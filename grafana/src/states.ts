@@ -1,4 +1,5 @@
 import { MappingType, type ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { TicketStatus } from '../../src/discovery/types.js';
 
 /**
  * The job states DMS reports, plus UNKNOWN (a state the exporter does not know) and NO_ANSWER (the
@@ -42,7 +43,7 @@ export const TICKET_COLOURS = {
   cancel: 'transparent',
   closed: 'transparent',
   unknown: 'orange',
-} as const;
+} as const satisfies Record<TicketStatus, string>;
 
 function textMapping(colours: Readonly<Record<string, string>>): ValueMapping {
   const options = Object.fromEntries(
