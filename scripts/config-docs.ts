@@ -28,7 +28,7 @@ export function configJsonSchema(): JsonSchema {
 }
 
 /** The tables, keyed by the section they document. */
-export function configTables(schema: JsonSchema): Record<string, string> {
+function configTables(schema: JsonSchema): Record<string, string> {
   const top = schema.properties ?? {};
   const profile = top.profiles?.additionalProperties;
   const profileFields = typeof profile === 'object' ? (profile.properties ?? {}) : {};

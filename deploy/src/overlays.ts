@@ -85,7 +85,7 @@ function deploymentPatch(container: object, volumes: readonly IVolume[]): object
  * https with the CA from the same TLS Secret, basic auth from a Secret you create. Prometheus
  * connects to the pod IP, so the certificate must name `serverName`.
  */
-export function productionScrapeEndpoint(): IEndpoint {
+function productionScrapeEndpoint(): IEndpoint {
   return {
     ...scrapeEndpoint(),
     scheme: 'https',

@@ -41,7 +41,7 @@ export function serviceAccount(): ServiceAccount {
 export const BASE_ARGS: readonly string[] = [`--config.file=${PATHS.configFile}`, '--log.format=json'];
 
 /** Liveness and readiness over plain HTTP (the base has no web config, so no auth). */
-export function httpProbes(): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
+function httpProbes(): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
   const probe = (path: string, timing: ProbeTiming): IProbe => ({
     httpGet: { path, port: METRICS_PORT_NAME },
     ...timing,

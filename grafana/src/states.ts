@@ -20,8 +20,6 @@ export const STATE_COLOURS = {
   NO_ANSWER: 'purple',
 } as const;
 
-export type DisplayedState = keyof typeof STATE_COLOURS;
-
 /**
  * The status table's word for a discovered ticket that has no job to ask about (waiting for
  * approval, rejected, cancelled or closed): no `up` series, so neither a state nor NO_ANSWER.
@@ -33,7 +31,7 @@ export const NO_JOB = 'NO_JOB';
  * yellow while waiting for approval, blue while approved or running, green and red for the job's
  * outcome, orange for a rejected ticket or a state the exporter does not know.
  */
-export const TICKET_COLOURS = {
+const TICKET_COLOURS = {
   toaudit: 'yellow',
   approved: 'light-blue',
   processing: 'blue',
