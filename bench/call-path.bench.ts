@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { signRequest } from '../src/dms/sign.js';
 import { createTransport } from '../src/dms/transport.js';
 import { callJobDegree } from '../test/simulator/client.js';
+import { whole } from './flags.js';
+import { median } from './stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     'serve-only': { type: 'boolean', default: false },
   },
 });
+
+const USAGE = 'usage: npm run bench:calls -- [--calls=N] [--concurrency=N] [--rounds=N]';
 
 const ANSWER = JSON.stringify({
   RequestId: 'R',
@@ -53,9 +57,16 @@ if (values['serve-only']) {
 }
 
 async function main(): Promise<void> {
-  const calls = Number(values.calls);
-  const concurrency = Number(values.concurrency);
-  const rounds = Number(values.rounds);
+  let calls: number, concurrency: number, rounds: number;
+  try {
+    calls = whole(values.calls, 'calls', 1);
+    concurrency = whole(values.concurrency, 'concurrency', 1);
+    rounds = whole(values.rounds, 'rounds', 1);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const child = fork(new URL(import.meta.url), ['--serve-only'], { execArgv: ['--import', 'tsx'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
   const endpoint = `127.0.0.1:${port}`;
@@ -95,7 +106,6 @@ async function main(): Promise<void> {
     }
   }
   child.kill();
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const sdk = median(samples.sdk ?? []);
   process.stdout.write(
     `CPU per call, ${calls} calls, ${concurrency} at a time, median of ${rounds} rounds\n`,

@@ -4,13 +4,13 @@ import type { BaselineSpec } from './baselines/baseline.js';
 import type { Mode } from './options.js';
 
 /** An access key the generated scenario accepts; not a real credential. */
-export const BENCH_KEY = {
+const BENCH_KEY = {
   accessKeyId: 'LTAIbenchKey0000001',
   accessKeySecret: 'bench-secret-not-real-7Qm2',
 };
 
 /** Far above any scrape the bench expects; a scrape that reaches it shows as failed orders, not a hang. */
-export const SCRAPE_TIMEOUT_MS = 60_000;
+const SCRAPE_TIMEOUT_MS = 60_000;
 
 export function orderIds(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i + 1);

@@ -15,6 +15,7 @@ import pino from 'pino';
 import { configFromText } from '../src/config/load.js';
 import { createExporter } from '../src/exporter.js';
 import { exporterConfigYaml, scenarioYaml } from './fixtures.js';
+import { whole } from './flags.js';
 import { startSimulator } from './processes.js';
 import { createScraper } from './scrape-client.js';
 
@@ -32,16 +33,29 @@ const { values } = parseArgs({
   },
 });
 
-const orders = Number(values.orders);
-const scrapes = Number(values.scrapes);
-const warmup = Number(values.warmup);
-const concurrency = Number(values.concurrency);
-if (![orders, scrapes, warmup, concurrency].every((n) => Number.isInteger(n) && n > 0) || warmup >= scrapes) {
+function readFlags(): { orders: number; scrapes: number; warmup: number; concurrency: number } {
+  const read = {
+    orders: whole(values.orders, 'orders', 1),
+    scrapes: whole(values.scrapes, 'scrapes', 1),
+    warmup: whole(values.warmup, 'warmup', 1),
+    concurrency: whole(values.concurrency, 'concurrency', 1),
+  };
+  if (read.warmup >= read.scrapes)
+    throw new Error(`--warmup: ${read.warmup} is not less than --scrapes (${read.scrapes})`);
+  return read;
+}
+
+let flags: ReturnType<typeof readFlags>;
+try {
+  flags = readFlags();
+} catch (err) {
+  complain(err instanceof Error ? err.message : String(err));
   complain(
     'usage: npm run bench:heap -- [--orders=N] [--scrapes=N] [--warmup=N < scrapes] [--concurrency=N]',
   );
   process.exit(2);
 }
+const { orders, scrapes, warmup, concurrency } = flags;
 
 const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined) {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { duration, list, oneOf, whole } from './flags.js';
+import { MAX_CONCURRENCY } from './project.js';
 
 export const MODES = ['cold', 'warm'] as const;
 /** cold: running orders, every scrape calls DMS with simulated latency; warm: finished orders served from memory. */
@@ -91,7 +92,7 @@ export function parseBenchArgs(argv: readonly string[], readme = 'README.md'): P
         orderCounts: [...new Set(list(text.n, 'n').map((v) => whole(v, 'n', 1)))].sort((a, b) => a - b),
         rounds: whole(text.rounds, 'rounds', 1),
         latencyMs: duration(text.latency, 'latency'),
-        concurrency: whole(text.concurrency, 'concurrency', 1, 256),
+        concurrency: whole(text.concurrency, 'concurrency', 1, MAX_CONCURRENCY),
         baselineBudgetMs: duration(text['baseline-budget'], 'baseline-budget'),
         modes: oneOf(list(text.modes, 'modes'), MODES, 'modes'),
         baselines:

@@ -38,9 +38,12 @@ export async function startSimulator(scenarioFile: string): Promise<Running & { 
   return { ...running(serving), endpoint: serving.url.replace(/^http:\/\//, '') };
 }
 
-/** The built exporter (dist/main.js) with a generated config. */
-export async function startExporter(configFile: string): Promise<Running> {
-  return running(await serveExporter([`--config.file=${configFile}`], {}, START_TIMEOUT_MS));
+/** The built exporter (dist/main.js) with `args` (e.g. `--config.file=...`); `env` adds to its environment. */
+export async function startExporter(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<Running> {
+  return running(await serveExporter(args, env, START_TIMEOUT_MS));
 }
 
 /** A baseline from bench/baselines/, run from source with tsx. */

@@ -2,12 +2,13 @@
 // metric names they export and the harness reads, the duration syntax. When one of these interfaces
 // changes, this file is the one to fix.
 import { Secret } from '../src/config/secret.js';
+import { MAX_CONCURRENCY } from '../src/config/schema.js';
 import { createAlibabaDmsClient } from '../src/dms/alibaba-client.js';
 import { ACTION_GET_JOB_DEGREE, JOB_STATUSES } from '../src/dms/types.js';
 import { METRICS } from '../src/metrics/catalogue.js';
 import { parseDuration } from '../src/util/duration.js';
 
-export { parseDuration };
+export { MAX_CONCURRENCY, parseDuration };
 
 /** The families every variant exports for each order (the part of the output that is compared). */
 export const ORDER_FAMILIES = {

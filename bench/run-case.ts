@@ -79,7 +79,7 @@ export async function runCase(
     await writeFile(specFile, baselineSpecJson(simulator.endpoint, spec.orders));
     const variants: Variant[] = ['exporter', ...spec.baselines];
     const processes = await startAll(started, [
-      startExporter(configFile),
+      startExporter([`--config.file=${configFile}`]),
       ...spec.baselines.map((b) => startBaseline(b, specFile)),
     ]);
     processes.forEach((process, i) => enlist(variants[i] ?? 'exporter', process));

@@ -3,9 +3,9 @@ import type { Mode } from './options.js';
 import type { BenchResults, CaseResult, MeasuredVariant, TargetResult } from './results.js';
 
 /** The settings the cold targets are stated for. */
-export const TARGET_LATENCY_MS = 50;
-export const TARGET_CONCURRENCY = 50;
-export const RSS_SCRAPES = 5;
+const TARGET_LATENCY_MS = 50;
+const TARGET_CONCURRENCY = 50;
+const RSS_SCRAPES = 5;
 
 interface Target {
   readonly id: string;

@@ -14,83 +14,31 @@
  * Why the interval matters: RSS follows the calls per second (garbage V8 has not collected yet),
  * so back-to-back scrapes cost far more memory than the shipped one-a-minute rate.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { whole } from '../bench/flags.js';
+import { memory, settledCpuMs, startExporter, startSimulator, type Memory } from '../bench/processes.js';
+import { median } from '../bench/stats.js';
 
-const EXPORTER = 'dist/main.js';
-/** Linux reports CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
-const TICKS_PER_SECOND = 100;
 const KEY = { id: 'LTAImeasureKey0001', secret: 'measure-secret-7Qp' };
-/** Keeps the Alibaba credential chain from probing the network or $HOME. */
-const ENV: Record<string, string> = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: '/nonexistent',
-  ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
-  ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
-};
+/**
+ * The scenario's finished jobs end 3 s after the simulator starts (list, download and filter 1 s
+ * each), its failed ones after 2 s (list 1 s, then half of a 2 s download).
+ */
+const SCENARIO_SETTLED_MS = 3000;
+const USAGE =
+  'usage: npx tsx deploy/measure-resources.ts [--orders=N] [--scrapes=N] [--interval-ms=N] [--node-options=...]';
 
-interface Sample {
-  readonly rssBytes: number;
-  readonly peakRssBytes: number;
-  readonly cpuSeconds: number;
+interface Sample extends Memory {
+  readonly cpuMs: number;
 }
 
 function flag(name: string, fallback: string): string {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   return arg === undefined ? fallback : arg.slice(name.length + 3);
-}
-
-function sample(pid: number): Sample {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the line.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return {
-    rssBytes: kib('VmRSS') * 1024,
-    peakRssBytes: kib('VmHWM') * 1024,
-    cpuSeconds: ticks / TICKS_PER_SECOND,
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} not ready within 20 s`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 interface Run {
@@ -101,31 +49,34 @@ interface Run {
   readonly scrapeMs: number[];
 }
 
-async function measure(label: string, args: string[], scrapes: number, intervalMs: number): Promise<Run> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [EXPORTER, `--web.listen-address=127.0.0.1:${port}`, ...args], {
-    env: ENV,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('exporter did not start');
+/** Starts the exporter with `args` (NODE_OPTIONS, if any, for it alone), scrapes it and stops it. */
+async function measure(
+  label: string,
+  args: string[],
+  nodeOptions: string,
+  scrapes: number,
+  intervalMs: number,
+): Promise<Run> {
+  const exporter = await startExporter(args, nodeOptions === '' ? {} : { NODE_OPTIONS: nodeOptions });
   try {
-    await waitUntilReady(`http://127.0.0.1:${port}/-/ready`, child);
     await sleep(1000);
-    const idle = sample(pid);
+    const idle = { ...memory(exporter.pid), cpuMs: await settledCpuMs(exporter.pid) };
     const scrapeMs: number[] = [];
     for (let i = 0; i < scrapes; i++) {
       if (i > 0) await sleep(intervalMs);
       const start = performance.now();
-      const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
+      const response = await fetch(`${exporter.url}/metrics`, {
         headers: { 'X-Prometheus-Scrape-Timeout-Seconds': '15' },
       });
       await response.text();
+      if (!response.ok) throw new Error(`scrape ${i + 1} answered ${response.status}`);
       scrapeMs.push(performance.now() - start);
     }
-    return { label, idle, end: sample(pid), scrapes, scrapeMs };
+    // RSS right after the last scrape; CPU once the process has finished the work the scrapes left.
+    const rss = memory(exporter.pid);
+    return { label, idle, end: { ...rss, cpuMs: await settledCpuMs(exporter.pid) }, scrapes, scrapeMs };
   } finally {
-    await stop(child);
+    await exporter.stop();
   }
 }
 
@@ -153,19 +104,17 @@ ${lines.join('\n')}
 
 async function withSimulator<T>(orders: number, run: (configFile: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'dms-measure-'));
-  const port = await freePort();
-  writeFileSync(join(dir, 'scenario.yaml'), scenarioYaml(orders));
-  const simulator = spawn(
-    process.execPath,
-    [EXPORTER, 'simulate', `--scenario=${join(dir, 'scenario.yaml')}`, `--listen=127.0.0.1:${port}`],
-    { env: ENV, stdio: ['ignore', 'ignore', 'ignore'] },
-  );
   try {
-    await sleep(1500); // the scenario's failed and finished jobs reach their final state
-    writeFileSync(join(dir, 'config.yaml'), configYaml(`127.0.0.1:${port}`, orders));
-    return await run(join(dir, 'config.yaml'));
+    writeFileSync(join(dir, 'scenario.yaml'), scenarioYaml(orders));
+    const simulator = await startSimulator(join(dir, 'scenario.yaml'));
+    try {
+      await sleep(SCENARIO_SETTLED_MS); // the scenario's failed and finished jobs reach their final state
+      writeFileSync(join(dir, 'config.yaml'), configYaml(simulator.endpoint, orders));
+      return await run(join(dir, 'config.yaml'));
+    } finally {
+      await simulator.stop();
+    }
   } finally {
-    await stop(simulator);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -173,24 +122,41 @@ async function withSimulator<T>(orders: number, run: (configFile: string) => Pro
 const MIB = 1024 * 1024;
 
 function report(run: Run): void {
-  const cpu = run.end.cpuSeconds - run.idle.cpuSeconds;
-  const sorted = [...run.scrapeMs].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+  const cpu = (run.end.cpuMs - run.idle.cpuMs) / 1000;
   const out = [
     `${run.label}:`,
     `  RSS idle ${(run.idle.rssBytes / MIB).toFixed(1)} MiB, after ${run.scrapes} scrapes ${(run.end.rssBytes / MIB).toFixed(1)} MiB, peak ${(run.end.peakRssBytes / MIB).toFixed(1)} MiB`,
-    `  CPU ${((cpu / run.scrapes) * 1000).toFixed(1)} ms per scrape (${cpu.toFixed(2)} s for ${run.scrapes}), scrape wall time median ${median.toFixed(0)} ms`,
+    `  CPU ${((cpu / run.scrapes) * 1000).toFixed(1)} ms per scrape (${cpu.toFixed(2)} s for ${run.scrapes}), scrape wall time median ${median(run.scrapeMs).toFixed(0)} ms`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-async function main(): Promise<void> {
-  const orders = Number(flag('orders', '300'));
-  const scrapes = Number(flag('scrapes', '60'));
-  const intervalMs = Number(flag('interval-ms', '1000'));
-  // The exporter's Node flags, e.g. --node-options=--max-old-space-size=96 as in the Deployment.
-  const nodeOptions = flag('node-options', '');
-  if (nodeOptions !== '') ENV.NODE_OPTIONS = nodeOptions;
+interface Options {
+  readonly orders: number;
+  readonly scrapes: number;
+  readonly intervalMs: number;
+  /** The exporter's Node flags, e.g. --node-options=--max-old-space-size=96 as in the Deployment. */
+  readonly nodeOptions: string;
+}
+
+function options(): Options | undefined {
+  try {
+    return {
+      orders: whole(flag('orders', '300'), 'orders', 1),
+      scrapes: whole(flag('scrapes', '60'), 'scrapes', 1),
+      intervalMs: whole(flag('interval-ms', '1000'), 'interval-ms', 0),
+      nodeOptions: flag('node-options', ''),
+    };
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const parsed = options();
+  if (parsed === undefined) return 2;
+  const { orders, scrapes, intervalMs, nodeOptions } = parsed;
   process.stdout.write(
     `node ${process.version}, ${new Date().toISOString().slice(0, 10)}, NODE_OPTIONS=${JSON.stringify(nodeOptions)}\n`,
   );
@@ -199,6 +165,7 @@ async function main(): Promise<void> {
     await measure(
       `--demo (exporter + in-process simulator, 10 orders), ${every}`,
       ['--demo'],
+      nodeOptions,
       scrapes,
       intervalMs,
     ),
@@ -207,11 +174,13 @@ async function main(): Promise<void> {
     measure(
       `${orders} orders, every order asked on every scrape, ${every}`,
       [`--config.file=${configFile}`],
+      nodeOptions,
       scrapes,
       intervalMs,
     ),
   );
   report(alone);
+  return 0;
 }
 
-await main();
+process.exitCode = await main();

@@ -4,6 +4,7 @@
  * src/config/schema.ts. test/config/schema-docs.test.ts fails when either is stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
@@ -27,7 +28,7 @@ export function configJsonSchema(): JsonSchema {
 }
 
 /** The tables, keyed by the section they document. */
-export function configTables(schema: JsonSchema): Record<string, string> {
+function configTables(schema: JsonSchema): Record<string, string> {
   const top = schema.properties ?? {};
   const profile = top.profiles?.additionalProperties;
   const profileFields = typeof profile === 'object' ? (profile.properties ?? {}) : {};
@@ -90,7 +91,7 @@ export async function renderSchemaFile(schema: JsonSchema): Promise<string> {
   return format(JSON.stringify(schema), { ...options, filepath: 'config.schema.json' });
 }
 
-if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const schema = configJsonSchema();
   await writeFile('config.schema.json', await renderSchemaFile(schema));
   const doc = await readFile('CONFIGURATION.md', 'utf8');

@@ -1,6 +1,7 @@
 // From samples to three checkpoints (after warm-up, middle, end), a table and a verdict. Memory is
 // "flat" when the end is within a stated tolerance of the start; warm-up (the first 20 % of the run:
 // JIT, pools, caches filling) is left out.
+import { median } from '../bench/stats.js';
 import type { Sample } from './sample.js';
 
 const MIB = 1024 * 1024;
@@ -135,12 +136,6 @@ function bytesCheck(
 
 const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
 const signed = (n: number, digits = 0): string => `${n >= 0 ? '+' : ''}${n.toFixed(digits)}`;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 function nearest(samples: readonly Sample[], atMs: number): Sample[] {
   const best = [...samples].sort((a, b) => Math.abs(a.atMs - atMs) - Math.abs(b.atMs - atMs))[0];

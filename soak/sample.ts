@@ -1,5 +1,6 @@
 // The exporter's health as its own /metrics tells it: prom-client's default process and runtime
 // metrics, plus its DMS call counter and how many orders are up.
+import { callCounter } from '../bench/scrape-client.js';
 import { METRICS } from '../src/metrics/catalogue.js';
 
 export interface Sample {
@@ -23,7 +24,6 @@ const SERIES = {
   heapUsedBytes: 'nodejs_heap_size_used_bytes',
   openFds: 'process_open_fds',
   eventLoopLagP99Seconds: 'nodejs_eventloop_lag_p99_seconds',
-  dmsCalls: `${METRICS.apiRequests.name}{action="GetDataTrackJobDegree"}`,
   majorGcs: 'nodejs_gc_duration_seconds_count{kind="major"}',
 } as const;
 
@@ -42,6 +42,9 @@ export async function takeSample(baseUrl: string, atMs: number, scrapes: number)
     if (!Number.isFinite(parsed)) throw new Error(`the exporter's metrics have no ${series}`);
     return parsed;
   };
+  const dmsCalls = callCounter(text);
+  if (dmsCalls === undefined)
+    throw new Error(`the exporter's metrics have no DMS call counter (${METRICS.apiRequests.name})`);
   const up = text.split('\n').filter((l) => l.startsWith(`${METRICS.up.name}{`));
   return {
     atMs,
@@ -49,7 +52,7 @@ export async function takeSample(baseUrl: string, atMs: number, scrapes: number)
     heapUsedBytes: value(SERIES.heapUsedBytes),
     openFds: value(SERIES.openFds),
     eventLoopLagP99Seconds: value(SERIES.eventLoopLagP99Seconds),
-    dmsCalls: value(SERIES.dmsCalls),
+    dmsCalls,
     majorGcs: value(SERIES.majorGcs, 0), // no series before the first one
     ordersUp: up.filter((l) => l.endsWith(' 1')).length,
     orders: up.length,

@@ -76,3 +76,13 @@ export const RESOURCES = {
   limits: { cpu: '500m', memory: '256Mi' },
 } as const;
 export const NODE_OPTIONS = '--max-old-space-size=160';
+
+/**
+ * Probe timing, the same for the base's HTTP probes and the production overlay's TCP ones: every
+ * 10 s; two failures in a row take the pod out of the Service, three restart it.
+ */
+export const PROBE_TIMING = {
+  liveness: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+  readiness: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 },
+} as const;
+export type ProbeTiming = (typeof PROBE_TIMING)[keyof typeof PROBE_TIMING];

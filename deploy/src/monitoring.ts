@@ -35,7 +35,7 @@ export const DASHBOARD_FILE = 'grafana/dms-data-tracking.json';
 export const DASHBOARD_KEY = 'dms-data-tracking.json';
 
 /** `scrape_interval` and `scrape_timeout` of the dms-datatrack job in the example Prometheus config. */
-export function scrapeTiming(): { interval: string; scrapeTimeout: string } {
+function scrapeTiming(): { interval: string; scrapeTimeout: string } {
   const config = parse(repoFile(PROMETHEUS_FILE)) as {
     scrape_configs?: { job_name?: string; scrape_interval?: string; scrape_timeout?: string }[];
   };

@@ -5,7 +5,7 @@
  */
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import type { IVolume } from 'kubernetes-models/v1';
-import { APP, METRICS_PORT_NAME, NAMES, PATHS } from './constants.js';
+import { APP, METRICS_PORT_NAME, NAMES, PATHS, PROBE_TIMING, type ProbeTiming } from './constants.js';
 import { scrapeEndpoint, serviceMonitor, type IEndpoint } from './monitoring.js';
 import { BASE_ARGS } from './workload.js';
 
@@ -44,14 +44,12 @@ interface TcpProbePatch {
  * loaded, so an open port still means ready.
  */
 function tcpProbes(): { livenessProbe: TcpProbePatch; readinessProbe: TcpProbePatch } {
-  const probe = (failureThreshold: number): TcpProbePatch => ({
+  const probe = (timing: ProbeTiming): TcpProbePatch => ({
     httpGet: null,
     tcpSocket: { port: METRICS_PORT_NAME },
-    periodSeconds: 10,
-    timeoutSeconds: 3,
-    failureThreshold,
+    ...timing,
   });
-  return { livenessProbe: probe(3), readinessProbe: probe(2) };
+  return { livenessProbe: probe(PROBE_TIMING.liveness), readinessProbe: probe(PROBE_TIMING.readiness) };
 }
 
 export const PRODUCTION_ARGS: readonly string[] = [...BASE_ARGS, `--web.config.file=${PATHS.webConfigFile}`];
@@ -87,7 +85,7 @@ function deploymentPatch(container: object, volumes: readonly IVolume[]): object
  * https with the CA from the same TLS Secret, basic auth from a Secret you create. Prometheus
  * connects to the pod IP, so the certificate must name `serverName`.
  */
-export function productionScrapeEndpoint(): IEndpoint {
+function productionScrapeEndpoint(): IEndpoint {
   return {
     ...scrapeEndpoint(),
     scheme: 'https',

@@ -15,7 +15,9 @@ import {
   NAMES,
   NODE_OPTIONS,
   PATHS,
+  PROBE_TIMING,
   RESOURCES,
+  type ProbeTiming,
   RRSA_ROLE_ANNOTATION,
   RRSA_ROLE_NAME,
   SELECTOR_LABELS,
@@ -39,15 +41,16 @@ export function serviceAccount(): ServiceAccount {
 export const BASE_ARGS: readonly string[] = [`--config.file=${PATHS.configFile}`, '--log.format=json'];
 
 /** Liveness and readiness over plain HTTP (the base has no web config, so no auth). */
-export function httpProbes(): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
-  const probe = (path: string, failureThreshold: number): IProbe => ({
+function httpProbes(): Pick<IContainer, 'livenessProbe' | 'readinessProbe'> {
+  const probe = (path: string, timing: ProbeTiming): IProbe => ({
     httpGet: { path, port: METRICS_PORT_NAME },
-    periodSeconds: 10,
-    timeoutSeconds: 3,
-    failureThreshold,
+    ...timing,
   });
   // /-/healthy answers while the process runs; /-/ready once a valid config is loaded. Neither calls DMS.
-  return { livenessProbe: probe('/-/healthy', 3), readinessProbe: probe('/-/ready', 2) };
+  return {
+    livenessProbe: probe('/-/healthy', PROBE_TIMING.liveness),
+    readinessProbe: probe('/-/ready', PROBE_TIMING.readiness),
+  };
 }
 
 function container(): IContainer {

@@ -6,7 +6,7 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE } from './constants.js';
-import { ORDER_LEGEND, orderSelector, targetSelector, withOrderName } from './queries.js';
+import { ORDER_KEY, ORDER_LEGEND, orderSelector, targetSelector, withOrderName } from './queries.js';
 import { instantQuery, instantTable, rangeQuery } from './targets.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
 
@@ -22,7 +22,7 @@ function okMapping(ok: string, bad: string): dashboard.ValueMapping[] {
 
 /** Per order and over time: did the scrape get a valid DMS answer? */
 export function orderAnswered(): cog.Builder<dashboard.Panel> {
-  const expr = withOrderName(`max by (job, instance, order_id) (${orderSelector(METRICS.up.name)})`);
+  const expr = withOrderName(`max by (${ORDER_KEY}) (${orderSelector(METRICS.up.name)})`);
   return new statetimeline.PanelBuilder()
     .title('DMS answer per order')
     .description(
@@ -41,9 +41,7 @@ export function orderAnswered(): cog.Builder<dashboard.Panel> {
 
 /** The error code behind each up=0, now. */
 export function orderErrors(): cog.Builder<dashboard.Panel> {
-  const expr = withOrderName(
-    `max by (job, instance, order_id, code) (${orderSelector(METRICS.orderErrorInfo.name)})`,
-  );
+  const expr = withOrderName(`max by (${ORDER_KEY}, code) (${orderSelector(METRICS.orderErrorInfo.name)})`);
   return new table.PanelBuilder()
     .title('Why orders have no answer')
     .description(

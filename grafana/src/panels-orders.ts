@@ -6,9 +6,17 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE } from './constants.js';
-import { ORDER_LEGEND, orderSelector, withOrderDetails, withOrderName, withTicketState } from './queries.js';
+import {
+  ORDER_KEY,
+  ORDER_LEGEND,
+  orderSelector,
+  withOrderDetails,
+  withOrderName,
+  withTicketState,
+} from './queries.js';
 import { NO_JOB, STATE_COLOURS, stateValueMapping, ticketValueMapping } from './states.js';
 import { instantQuery, instantTable, rangeQuery } from './targets.js';
+import { NO_JOB_TICKET_STATUSES } from '../../src/discovery/types.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
 
 const STATUS = METRICS.jobStatus.name;
@@ -21,12 +29,12 @@ const TICKET = METRICS.ticketStatus.name;
  * discovered ticket that has no job to ask about), its ticket state, and who committed it.
  */
 export function currentStatusTable(): cog.Builder<dashboard.Panel> {
-  const key = 'job, instance, order_id';
-  const current = `max by (${key}, status) (${orderSelector(STATUS)} == 1)`;
-  const unanswered = `label_replace(max by (${key}) (${orderSelector(UP)} == 0), "status", "NO_ANSWER", "", "")`;
+  const noJobTickets = `status=~"${[...NO_JOB_TICKET_STATUSES].join('|')}"`;
+  const current = `max by (${ORDER_KEY}, status) (${orderSelector(STATUS)} == 1)`;
+  const unanswered = `label_replace(max by (${ORDER_KEY}) (${orderSelector(UP)} == 0), "status", "NO_ANSWER", "", "")`;
   const noJob =
-    `label_replace(max by (${key}) (${orderSelector(TICKET, 'status=~"toaudit|reject|cancel|closed"')} == 1) ` +
-    `unless on (${key}) ${orderSelector(UP)}, "status", "${NO_JOB}", "", "")`;
+    `label_replace(max by (${ORDER_KEY}) (${orderSelector(TICKET, noJobTickets)} == 1) ` +
+    `unless on (${ORDER_KEY}) ${orderSelector(UP)}, "status", "${NO_JOB}", "", "")`;
   const expr = withOrderDetails(withTicketState(`${current}\nor\n${unanswered}\nor\n${noJob}`));
   return new table.PanelBuilder()
     .title('Current status')
@@ -102,9 +110,7 @@ export function ordersPerState(): cog.Builder<dashboard.Panel> {
 
 /** Bars for one stage's completion ratio per order. */
 export function stageProgress(stage: 'list' | 'download' | 'filter'): cog.Builder<dashboard.Panel> {
-  const expr = withOrderName(
-    `max by (job, instance, order_id) (${orderSelector(RATIO, `stage="${stage}"`)})`,
-  );
+  const expr = withOrderName(`max by (${ORDER_KEY}) (${orderSelector(RATIO, `stage="${stage}"`)})`);
   return new bargauge.PanelBuilder()
     .title(`${stage[0]?.toUpperCase() ?? ''}${stage.slice(1)} progress`)
     .description(
@@ -133,7 +139,7 @@ export function stageProgress(stage: 'list' | 'download' | 'filter'): cog.Builde
 
 /** The three ratios over the selected time range. */
 export function progressOverTime(): cog.Builder<dashboard.Panel> {
-  const expr = withOrderName(`max by (job, instance, order_id, stage) (${orderSelector(RATIO)})`);
+  const expr = withOrderName(`max by (${ORDER_KEY}, stage) (${orderSelector(RATIO)})`);
   return new timeseries.PanelBuilder()
     .title('Progress over time')
     .description(

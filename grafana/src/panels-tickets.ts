@@ -2,18 +2,14 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import { DATASOURCE } from './constants.js';
-import { orderSelector } from './queries.js';
+import { ORDER_KEY, orderSelector, withOrderInfo } from './queries.js';
 import { instantTable } from './targets.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
 
 /** Discovered tickets still waiting for approval (toaudit), with who to ask. */
 export function awaitingApproval(): cog.Builder<dashboard.Panel> {
-  const key = 'job, instance, order_id';
-  const labels = 'profile, committer, comment, database';
-  const waiting = `max by (${key}) (${orderSelector(METRICS.ticketStatus.name, 'status="toaudit"')} == 1)`;
-  const expr =
-    `${waiting}\n* on (${key}) group_left (${labels})\n` +
-    `max by (${key}, ${labels}) (${orderSelector(METRICS.orderInfo.name)})`;
+  const waiting = `max by (${ORDER_KEY}) (${orderSelector(METRICS.ticketStatus.name, 'status="toaudit"')} == 1)`;
+  const expr = withOrderInfo(waiting, 'profile, committer, comment, database');
   return new table.PanelBuilder()
     .title('Waiting for approval')
     .description(

@@ -7,7 +7,8 @@ import { METRICS } from '../../src/metrics/catalogue.js';
  */
 const TARGET = 'job=~"$job",instance=~"$instance"';
 const ORDER = `${TARGET},order_id=~"$order_id"`;
-const ORDER_KEY = 'job, instance, order_id';
+/** The labels that identify one order's series; every join between per-order vectors is on them. */
+export const ORDER_KEY = 'job, instance, order_id';
 
 /** `metric{job,instance,order_id filters,extra}` */
 export function orderSelector(metric: string, extra = ''): string {
@@ -19,12 +20,21 @@ export function targetSelector(metric: string, extra = ''): string {
   return `${metric}{${TARGET}${extra === '' ? '' : `,${extra}`}}`;
 }
 
-/** Adds the order's display `name` label to a per-order vector that keeps (job, instance, order_id). */
-export function withOrderName(expr: string): string {
+/**
+ * Adds order_info's `labels` (comma-separated) to a per-order vector that keeps (job, instance,
+ * order_id). `expr` goes in as written: parenthesise it when its outermost operator binds more
+ * loosely than `*`.
+ */
+export function withOrderInfo(expr: string, labels: string): string {
   return (
-    `(${expr})\n* on (${ORDER_KEY}) group_left (name)\n` +
-    `max by (${ORDER_KEY}, name) (${orderSelector(METRICS.orderInfo.name)})`
+    `${expr}\n* on (${ORDER_KEY}) group_left (${labels})\n` +
+    `max by (${ORDER_KEY}, ${labels}) (${orderSelector(METRICS.orderInfo.name)})`
   );
+}
+
+/** Adds the order's display `name` label. */
+export function withOrderName(expr: string): string {
+  return withOrderInfo(`(${expr})`, 'name');
 }
 
 /**
@@ -32,11 +42,7 @@ export function withOrderName(expr: string): string {
  * probe), and for discovered tickets `committer` and `comment` (empty for configured orders).
  */
 export function withOrderDetails(expr: string): string {
-  const labels = 'name, source, committer, comment';
-  return (
-    `(${expr})\n* on (${ORDER_KEY}) group_left (${labels})\n` +
-    `max by (${ORDER_KEY}, ${labels}) (${orderSelector(METRICS.orderInfo.name)})`
-  );
+  return withOrderInfo(`(${expr})`, 'name, source, committer, comment');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { MappingType, type ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { TicketStatus } from '../../src/discovery/types.js';
 
 /**
  * The job states DMS reports, plus UNKNOWN (a state the exporter does not know) and NO_ANSWER (the
@@ -19,8 +20,6 @@ export const STATE_COLOURS = {
   NO_ANSWER: 'purple',
 } as const;
 
-export type DisplayedState = keyof typeof STATE_COLOURS;
-
 /**
  * The status table's word for a discovered ticket that has no job to ask about (waiting for
  * approval, rejected, cancelled or closed): no `up` series, so neither a state nor NO_ANSWER.
@@ -32,7 +31,7 @@ export const NO_JOB = 'NO_JOB';
  * yellow while waiting for approval, blue while approved or running, green and red for the job's
  * outcome, orange for a rejected ticket or a state the exporter does not know.
  */
-export const TICKET_COLOURS = {
+const TICKET_COLOURS = {
   toaudit: 'yellow',
   approved: 'light-blue',
   processing: 'blue',
@@ -42,7 +41,7 @@ export const TICKET_COLOURS = {
   cancel: 'transparent',
   closed: 'transparent',
   unknown: 'orange',
-} as const;
+} as const satisfies Record<TicketStatus, string>;
 
 function textMapping(colours: Readonly<Record<string, string>>): ValueMapping {
   const options = Object.fromEntries(
