@@ -2,9 +2,15 @@ import type { Logger } from 'pino';
 import type { DiscoverySettings } from '../config/schema.js';
 import type { Semaphore, TokenBucket } from '../collector/gates.js';
 import type { ApiRecorder } from '../collector/types.js';
-import { ACTION_GET_ORDER_DETAIL, ACTION_LIST_ORDERS, type DmsClient, type DmsError } from '../dms/types.js';
+import {
+  ACTION_GET_ORDER_DETAIL,
+  ACTION_LIST_ORDERS,
+  DEADLINE_ERROR,
+  type DmsClient,
+  type DmsError,
+} from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
-import type { Result } from '../util/result.js';
+import { err, type Result } from '../util/result.js';
 import { zonedTime, type ZonedTime } from '../util/zoned-time.js';
 import { gatedCall } from './gated-call.js';
 import { listAllTickets } from './paging.js';
@@ -69,9 +75,14 @@ export class Discoverer {
   start(): void {
     const loop = (): void => {
       if (this.#stopped) return;
-      void this.runOnce().then(() => {
-        if (!this.#stopped) this.#cancelTimer = this.deps.clock.after(this.deps.settings.intervalMs, loop);
-      });
+      void this.runOnce()
+        // runOnce does not throw; should a bug of ours make it, say so and try again next interval.
+        .catch((error: unknown) =>
+          this.deps.logger.error({ profile: this.deps.profile, err: error }, 'ticket discovery run failed'),
+        )
+        .then(() => {
+          if (!this.#stopped) this.#cancelTimer = this.deps.clock.after(this.deps.settings.intervalMs, loop);
+        });
     };
     loop();
   }
@@ -131,8 +142,12 @@ export class Discoverer {
       options: { signal: AbortSignal; timeoutMs: number },
     ) => Promise<Result<T, DmsError>>,
   ): Promise<Result<T, DmsError>> {
+    // A stopped discoverer's profile may be gone from the configuration (access() would throw), and
+    // its run's answers are not wanted: it asks nothing more, before or after waiting for a slot.
+    if (this.#stopped) return Promise.resolve(err(DEADLINE_ERROR));
     const access = this.deps.access();
     return gatedCall(access, deadlineMs, this.deps.clock, async (options) => {
+      if (this.#stopped) return err(DEADLINE_ERROR);
       const startedMs = this.deps.clock.now();
       const result = await send(access.client, options);
       const code = result.ok ? undefined : result.error.code;
