@@ -98,6 +98,8 @@ export class Discoverer {
     // A run never takes longer than its interval (and never more than two minutes).
     const deadlineMs = startedMs + Math.min(settings.intervalMs, 120_000);
     const listed = await listAllTickets((pageNumber) => this.#listPage(pageNumber, startedMs, deadlineMs));
+    // Stopped meanwhile (turned off, changed or removed by a reload): its series are gone, and stay so.
+    if (this.#stopped) return;
     const seconds = (clock.now() - startedMs) / 1000;
     if (!listed.ok) return this.#failed(listed.error, seconds);
     const selection = selectTickets(
@@ -106,6 +108,7 @@ export class Discoverer {
       startedMs,
     );
     await this.#askDetails(selection.kept, deadlineMs);
+    if (this.#stopped) return;
     this.#orders = selection.kept.map((t) => this.#toOrder(t));
     this.#reportTruncation(selection.leftOut);
     if (this.#lastErrorCode !== undefined) this.deps.logger.info({ profile }, 'ticket discovery works again');
@@ -172,6 +175,7 @@ export class Discoverer {
       const detail = await this.#call(ACTION_GET_ORDER_DETAIL, deadlineMs, (client, options) =>
         client.getOrderDetail(request, options),
       );
+      if (this.#stopped) return;
       if (!detail.ok) continue;
       const { database, tables, jobStartTime, jobEndTime } = detail.value;
       this.#details.set(summary.orderId, {

@@ -211,3 +211,37 @@ describe('a discovery run stopped by a reload while it waits for DMS', () => {
     }
   });
 });
+
+describe('a discovery run stopped by turning discovery off', () => {
+  // The first run lists 3 tickets on 2 pages (calls 1 and 2); the second run's pages are calls 3 and 4.
+  it.each([
+    { waitingFor: 'its first page', call: 3 },
+    { waitingFor: 'its last page', call: 4 },
+  ])('reports nothing once it ends, when stopped waiting for $waitingFor', async ({ call }) => {
+    const clock = new ManualClock(START_MS);
+    const s = await startStack({
+      scenario: scenarioFromYaml(SLOW_SCENARIO),
+      configText: slowConfig('{ enabled: true, interval: 5m, page_size: 2 }'),
+      clock,
+      elapsedMs: () => clock.now() - START_MS,
+    });
+    stack = s;
+    const first = await afterRun(s, 1);
+    expect(sampleValue(first, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
+    clock.advance(5 * 60_000);
+    await expect
+      .poll(() => s.simulator.callCount({ action: 'ListOrders' }), { timeout: 5_000, interval: 5 })
+      .toBe(call);
+    s.setConfigText(slowConfig('{ enabled: false }'));
+    expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+    await sleep(SLOW_LIST_MS * 3); // the page is answered, and the run would have ended
+    const { text } = await s.scrape();
+    for (const series of DISCOVERY_SERIES) expect(sampleValue(text, series)).toBeUndefined();
+    expect(
+      sampleValue(text, 'aliyun_dms_datatrack_discovery_duration_seconds_count{profile="default"}'),
+    ).toBe(1);
+    expect(text).not.toContain('aliyun_dms_datatrack_discovery_errors_total{');
+    expect(s.logs.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    expect(s.simulator.callCount({ action: 'ListOrders' })).toBe(call);
+  });
+});
