@@ -66,7 +66,11 @@ export class FileBackedCredential {
     try {
       const info = await stat(source.path);
       const version = `${info.ino}:${info.size}:${info.mtimeMs}`;
-      if (cached?.version === version) return cached.value;
+      if (cached?.version === version) {
+        // Readable again, unchanged: a later outage is a new one and is told again.
+        cached.stale = false;
+        return cached.value;
+      }
       const value = await readSecretFile(source.path);
       this.#files.set(source.path, { version, value, stale: false });
       return value;
