@@ -25,7 +25,6 @@ export class FileBackedCredential {
   readonly #credentials: Extract<Credentials, { kind: 'access_key' }>;
   readonly #files = new Map<string, { version: string; value: string; stale: boolean }>();
   readonly #onStale: (path: string, reason: string) => void;
-  #last: CredentialModel | undefined;
 
   /** `onStale` is told once each time a file that was read becomes unreadable (its last value is kept). */
   constructor(
@@ -42,22 +41,13 @@ export class FileBackedCredential {
       this.#resolve(accessKeySecret),
       securityToken === undefined ? undefined : this.#resolve(securityToken),
     ]);
-    this.#last = {
+    return {
       type: token === undefined ? 'access_key' : 'sts',
       providerName: token === undefined ? 'static_ak' : 'static_sts',
       accessKeyId,
       accessKeySecret: secret,
       securityToken: token,
     };
-    return this.#last;
-  }
-
-  /** Every secret value handed to the SDK so far, for scrubbing messages. */
-  knownSecrets(): string[] {
-    const values = [...this.#files.values()].map((f) => f.value);
-    const last = this.#last;
-    if (last !== undefined) values.push(last.accessKeyId, last.accessKeySecret, last.securityToken ?? '');
-    return values.filter((v) => v.length >= 4);
   }
 
   async #resolve(source: SecretSource): Promise<string> {
