@@ -116,6 +116,22 @@ describe('ticket discovery (no orders in the config)', () => {
     expect(third).not.toContain('order_id="16"');
   });
 
+  it('keeps its list and timer through a reload that changes nothing, and starts over when its settings change', async () => {
+    const { stack: s } = await discoveryStack();
+    await afterRun(s, 1);
+    const listed = s.simulator.callCount({ action: 'ListOrders' });
+    expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+    const same = (await s.scrape()).text;
+    expect(orderIds(same)).toEqual([11, 12, 14, 16, 17]);
+    expect(sampleValue(same, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(5);
+    expect(s.simulator.callCount({ action: 'ListOrders' })).toBe(listed);
+    s.setConfigText(CONFIG.replace("exclude_comment: '^test'", "exclude_comment: '^(test|price)'"));
+    expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+    const changed = await afterRun(s, 2);
+    expect(orderIds(changed)).toEqual([11, 14, 16, 17]);
+    expect(sampleValue(changed, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(4);
+  });
+
   it('keeps the last good list while ListOrders fails, counting the failures by code', async () => {
     const { stack: s, clock } = await discoveryStack();
     await afterRun(s, 1);
