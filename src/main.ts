@@ -8,7 +8,7 @@ import { createExporter } from './exporter.js';
 import { createLogger } from './logging.js';
 import { loadScenarioFile } from './simulator/scenario-file.js';
 import { startSimulator, type RunningSimulator } from './simulator/server.js';
-import type { ListenAddress } from './util/http-server.js';
+import type { ListenAddress, ListeningServer } from './util/http-server.js';
 import { describeWebConfig, readWebConfigFile, type WebConfigResult } from './web/load.js';
 
 // The only impure entry point: flags, files, signals, listening. Everything else is built by
@@ -80,7 +80,16 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
     await demo?.close();
     return 1;
   }
-  const server = await exporter.value.listen(flags.listen, web?.value);
+  let server: ListeningServer;
+  try {
+    server = await exporter.value.listen(flags.listen, web?.value);
+  } catch (error) {
+    // The port is taken (or not ours to bind): end what is already running, or Node would go on.
+    exporter.value.stop();
+    await demo?.close();
+    process.stderr.write(`cannot serve metrics: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   const { orders } = exporter.value.store.current().config;
   logger.info(
     {

@@ -1,10 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeCertDir } from './support/certs.js';
-import { runExporter, serveExporter, serveSimulator, type Serving } from './support/process.js';
+import {
+  EXPORTER_BIN,
+  ISOLATED_ENV,
+  runExporter,
+  serveExporter,
+  serveSimulator,
+  startProgram,
+  type Serving,
+} from './support/process.js';
 import { waitFor } from './support/services.js';
 import { sampleValue, scenarioYaml } from './support/stack.js';
 import { call } from './support/web.js';
@@ -89,6 +98,36 @@ describe('command line (the built dist/main.js)', () => {
       expect(sampleValue(text, 'aliyun_dms_datatrack_config_last_reload_successful')).toBe(1);
     } finally {
       expect((await exporter.stop()).code).toBe(0);
+    }
+  });
+});
+
+describe('a listen address that is taken (the built dist/main.js)', () => {
+  it.each([
+    { run: '--demo', args: ['--demo'] },
+    { run: 'a config file', args: ['--config.file=config.yaml'] },
+  ])('exits 1 at once, saying why, with $run', async ({ args }) => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const exporter = startProgram(
+        'exporter',
+        process.execPath,
+        [EXPORTER_BIN, ...args, `--web.listen-address=127.0.0.1:${port}`, '--log.format=json'],
+        ISOLATED_ENV,
+      );
+      const outcome = await Promise.race([
+        new Promise<number | null>((resolve) => exporter.child.once('exit', resolve)),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still running after 5 s'), 5_000)),
+      ]);
+      await exporter.stop();
+      expect(outcome).toBe(1);
+      expect(exporter.output()).toContain(
+        `cannot serve metrics: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`,
+      );
+    } finally {
+      taken.close();
     }
   });
 });

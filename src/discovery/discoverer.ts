@@ -2,9 +2,15 @@ import type { Logger } from 'pino';
 import type { DiscoverySettings } from '../config/schema.js';
 import type { Semaphore, TokenBucket } from '../collector/gates.js';
 import type { ApiRecorder } from '../collector/types.js';
-import { ACTION_GET_ORDER_DETAIL, ACTION_LIST_ORDERS, type DmsClient, type DmsError } from '../dms/types.js';
+import {
+  ACTION_GET_ORDER_DETAIL,
+  ACTION_LIST_ORDERS,
+  DEADLINE_ERROR,
+  type DmsClient,
+  type DmsError,
+} from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
-import type { Result } from '../util/result.js';
+import { err, type Result } from '../util/result.js';
 import { zonedTime, type ZonedTime } from '../util/zoned-time.js';
 import { gatedCall } from './gated-call.js';
 import { listAllTickets } from './paging.js';
@@ -69,9 +75,14 @@ export class Discoverer {
   start(): void {
     const loop = (): void => {
       if (this.#stopped) return;
-      void this.runOnce().then(() => {
-        if (!this.#stopped) this.#cancelTimer = this.deps.clock.after(this.deps.settings.intervalMs, loop);
-      });
+      void this.runOnce()
+        // runOnce does not throw; should a bug of ours make it, say so and try again next interval.
+        .catch((error: unknown) =>
+          this.deps.logger.error({ profile: this.deps.profile, err: error }, 'ticket discovery run failed'),
+        )
+        .then(() => {
+          if (!this.#stopped) this.#cancelTimer = this.deps.clock.after(this.deps.settings.intervalMs, loop);
+        });
     };
     loop();
   }
@@ -87,6 +98,8 @@ export class Discoverer {
     // A run never takes longer than its interval (and never more than two minutes).
     const deadlineMs = startedMs + Math.min(settings.intervalMs, 120_000);
     const listed = await listAllTickets((pageNumber) => this.#listPage(pageNumber, startedMs, deadlineMs));
+    // Stopped meanwhile (turned off, changed or removed by a reload): its series are gone, and stay so.
+    if (this.#stopped) return;
     const seconds = (clock.now() - startedMs) / 1000;
     if (!listed.ok) return this.#failed(listed.error, seconds);
     const selection = selectTickets(
@@ -95,6 +108,7 @@ export class Discoverer {
       startedMs,
     );
     await this.#askDetails(selection.kept, deadlineMs);
+    if (this.#stopped) return;
     this.#orders = selection.kept.map((t) => this.#toOrder(t));
     this.#reportTruncation(selection.leftOut);
     if (this.#lastErrorCode !== undefined) this.deps.logger.info({ profile }, 'ticket discovery works again');
@@ -131,8 +145,12 @@ export class Discoverer {
       options: { signal: AbortSignal; timeoutMs: number },
     ) => Promise<Result<T, DmsError>>,
   ): Promise<Result<T, DmsError>> {
+    // A stopped discoverer's profile may be gone from the configuration (access() would throw), and
+    // its run's answers are not wanted: it asks nothing more, before or after waiting for a slot.
+    if (this.#stopped) return Promise.resolve(err(DEADLINE_ERROR));
     const access = this.deps.access();
     return gatedCall(access, deadlineMs, this.deps.clock, async (options) => {
+      if (this.#stopped) return err(DEADLINE_ERROR);
       const startedMs = this.deps.clock.now();
       const result = await send(access.client, options);
       const code = result.ok ? undefined : result.error.code;
@@ -157,6 +175,7 @@ export class Discoverer {
       const detail = await this.#call(ACTION_GET_ORDER_DETAIL, deadlineMs, (client, options) =>
         client.getOrderDetail(request, options),
       );
+      if (this.#stopped) return;
       if (!detail.ok) continue;
       const { database, tables, jobStartTime, jobEndTime } = detail.value;
       this.#details.set(summary.orderId, {

@@ -15,16 +15,15 @@ const MATCHED_COMMENT = 1024;
 /**
  * Which listed tickets become orders (pure): data-tracking tickets only, the comment filters, finished
  * tickets only until `keep_finished_for` after their last change, then the newest `max_orders`.
+ * `listed` holds each ticket once, as listAllTickets gives them.
  */
 export function selectTickets(
   listed: readonly ListedTicket[],
   settings: DiscoverySettings,
   nowMs: number,
 ): Selection {
-  const seen = new Set<number>();
   const eligible = listed.filter(({ summary, lastModifiedMs }) => {
-    if (summary.pluginType !== DATA_TRACK || seen.has(summary.orderId)) return false;
-    seen.add(summary.orderId);
+    if (summary.pluginType !== DATA_TRACK) return false;
     const comment = summary.comment.slice(0, MATCHED_COMMENT);
     if (settings.includeComment !== undefined && !settings.includeComment.test(comment)) return false;
     if (settings.excludeComment?.test(comment) === true) return false;

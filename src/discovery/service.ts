@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ApiRecorder } from '../collector/types.js';
-import type { Config, DiscoverySettings } from '../config/schema.js';
+import type { Config, Profile } from '../config/schema.js';
 import type { Clock } from '../util/clock.js';
 import { Discoverer, type DiscoveryRecorder, type ProfileAccess } from './discoverer.js';
 import type { TrackedOrder } from './types.js';
@@ -33,9 +33,9 @@ export class DiscoveryService {
 
   configure(config: Config, access: (profile: string) => ProfileAccess): void {
     this.#access = access;
-    for (const [name, { discoverer }] of this.#running) {
-      const settings = config.profiles.get(name)?.discovery;
-      if (settings === undefined || this.#running.get(name)?.key !== keyOf(settings, config, name)) {
+    for (const [name, { key, discoverer }] of this.#running) {
+      const profile = config.profiles.get(name);
+      if (profile?.discovery === undefined || key !== keyOf(profile)) {
         discoverer.stop();
         this.#running.delete(name);
         this.deps.recorder.discoveryStopped(name);
@@ -54,7 +54,7 @@ export class DiscoveryService {
         logger: this.deps.logger,
         onChange: () => this.#collect(),
       });
-      this.#running.set(name, { key: keyOf(profile.discovery, config, name), discoverer });
+      this.#running.set(name, { key: keyOf(profile), discoverer });
       discoverer.start();
     }
     this.#collect();
@@ -71,13 +71,12 @@ export class DiscoveryService {
 }
 
 /** What a discoverer depends on: its settings, and the profile's endpoint and tenant. */
-function keyOf(settings: DiscoverySettings, config: Config, name: string): string {
-  const profile = config.profiles.get(name);
+function keyOf({ discovery, endpoint, tid }: Profile): string {
   return JSON.stringify({
-    ...settings,
-    includeComment: settings.includeComment?.source,
-    excludeComment: settings.excludeComment?.source,
-    endpoint: profile?.endpoint,
-    tid: profile?.tid,
+    ...discovery,
+    includeComment: discovery?.includeComment?.source,
+    excludeComment: discovery?.excludeComment?.source,
+    endpoint,
+    tid,
   });
 }

@@ -1,4 +1,5 @@
 import { err, ok } from '../util/result.js';
+import { envelope, isRecord, requestIdOf } from './envelope.js';
 import { isDmsJobStatus, type DmsResult, type Ratio } from './types.js';
 
 /**
@@ -6,16 +7,10 @@ import { isDmsJobStatus, type DmsResult, type Ratio } from './types.js';
  * DMS sends is `unknown` until checked here, so a malformed answer becomes an error value.
  */
 export function interpretJobDegreeBody(body: unknown): DmsResult {
-  if (!isRecord(body)) return malformed('answer is not a JSON object', undefined);
-  const requestId = typeof body.RequestId === 'string' ? body.RequestId : undefined;
-  if (body.Success === false) {
-    const code =
-      typeof body.ErrorCode === 'string' && body.ErrorCode !== '' ? body.ErrorCode : 'UnknownError';
-    const message = typeof body.ErrorMessage === 'string' ? body.ErrorMessage : '';
-    return err({ code, message: `DMS answered Success=false: ${message}`, requestId });
-  }
-  if (body.Success !== true) return malformed('answer has no Success=true', requestId);
-  const degree = body.JobDegree;
+  const checked = envelope(body);
+  if (!checked.ok) return checked;
+  const requestId = requestIdOf(checked.value);
+  const degree = checked.value.JobDegree;
   if (!isRecord(degree)) return malformed('answer has no JobDegree object', requestId);
 
   const listRatio = asRatio(degree.ListCompletionDegree);
@@ -35,10 +30,6 @@ export function interpretJobDegreeBody(body: unknown): DmsResult {
     filterRatio,
     requestId,
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asRatio(value: unknown): Ratio | undefined {

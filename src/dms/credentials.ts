@@ -24,8 +24,9 @@ export const SECRET_UNREADABLE = 'secret_unreadable';
 export class FileBackedCredential {
   readonly #credentials: Extract<Credentials, { kind: 'access_key' }>;
   readonly #files = new Map<string, { version: string; value: string; stale: boolean }>();
+  /** Per file, the check running now (and the one queued after it): concurrent calls share them. */
+  readonly #checks = new Map<string, Check>();
   readonly #onStale: (path: string, reason: string) => void;
-  #last: CredentialModel | undefined;
 
   /** `onStale` is told once each time a file that was read becomes unreadable (its last value is kept). */
   constructor(
@@ -42,46 +43,68 @@ export class FileBackedCredential {
       this.#resolve(accessKeySecret),
       securityToken === undefined ? undefined : this.#resolve(securityToken),
     ]);
-    this.#last = {
+    return {
       type: token === undefined ? 'access_key' : 'sts',
       providerName: token === undefined ? 'static_ak' : 'static_sts',
       accessKeyId,
       accessKeySecret: secret,
       securityToken: token,
     };
-    return this.#last;
   }
 
-  /** Every secret value handed to the SDK so far, for scrubbing messages. */
-  knownSecrets(): string[] {
-    const values = [...this.#files.values()].map((f) => f.value);
-    const last = this.#last;
-    if (last !== undefined) values.push(last.accessKeyId, last.accessKeySecret, last.securityToken ?? '');
-    return values.filter((v) => v.length >= 4);
+  #resolve(source: SecretSource): Promise<string> {
+    if (source.kind === 'literal') return Promise.resolve(source.secret.reveal());
+    const running = this.#checks.get(source.path);
+    if (running === undefined) return this.#startCheck(source.path);
+    // The running check may have looked at the file before this call began, and so missed a change
+    // made since: this call waits for the next check, which every call arriving meanwhile shares.
+    running.next ??= running.done.then(
+      () => this.#startCheck(source.path),
+      () => this.#startCheck(source.path),
+    );
+    return running.next;
   }
 
-  async #resolve(source: SecretSource): Promise<string> {
-    if (source.kind === 'literal') return source.secret.reveal();
-    const cached = this.#files.get(source.path);
+  #startCheck(path: string): Promise<string> {
+    const check: Check = { done: this.#check(path), next: undefined };
+    this.#checks.set(path, check);
+    const forget = (): void => {
+      if (this.#checks.get(path) === check) this.#checks.delete(path);
+    };
+    void check.done.then(forget, forget);
+    return check.done;
+  }
+
+  async #check(path: string): Promise<string> {
+    const cached = this.#files.get(path);
     try {
-      const info = await stat(source.path);
+      const info = await stat(path);
       const version = `${info.ino}:${info.size}:${info.mtimeMs}`;
-      if (cached?.version === version) return cached.value;
-      const value = await readSecretFile(source.path);
-      this.#files.set(source.path, { version, value, stale: false });
+      if (cached?.version === version) {
+        // Readable again, unchanged: a later outage is a new one and is told again.
+        cached.stale = false;
+        return cached.value;
+      }
+      const value = await readSecretFile(path);
+      this.#files.set(path, { version, value, stale: false });
       return value;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (cached !== undefined) {
-        if (!cached.stale) this.#onStale(source.path, reason);
+        if (!cached.stale) this.#onStale(path, reason);
         cached.stale = true;
         return cached.value;
       }
-      throw Object.assign(new Error(`cannot read secret file ${source.path}: ${reason}`), {
+      throw Object.assign(new Error(`cannot read secret file ${path}: ${reason}`), {
         code: SECRET_UNREADABLE,
       });
     }
   }
+}
+
+interface Check {
+  readonly done: Promise<string>;
+  next: Promise<string> | undefined;
 }
 
 async function readSecretFile(path: string): Promise<string> {

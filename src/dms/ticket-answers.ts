@@ -1,23 +1,12 @@
 import { err, ok, type Result } from '../util/result.js';
+import { envelope, isRecord, requestIdOf, text } from './envelope.js';
 import type { DmsError, OrderPage, TicketSummary, TrackDetail } from './types.js';
 
 // The answers of ListOrders and GetDataTrackOrderDetail (docs/dms-api.md §7), checked field by field:
 // everything DMS sends is `unknown` until read here. Strings are cut to a bound so a huge answer
 // cannot grow the exporter's memory; an entry without a usable OrderId is skipped.
 
-const MAX_TEXT = 1024;
 const MAX_LIST = 1000;
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  return typeof value === 'string' ? value.slice(0, MAX_TEXT) : '';
-}
 
 function positiveInteger(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
@@ -33,26 +22,11 @@ function texts(value: unknown): string[] {
     .filter((t) => t !== '');
 }
 
-/** `Success: false` as a business error, anything but `Success: true` as malformed. */
-function envelope(body: unknown): Result<Json, DmsError> {
-  if (!isRecord(body))
-    return err({ code: 'malformed_response', message: 'answer is not a JSON object', requestId: undefined });
-  const requestId = typeof body.RequestId === 'string' ? body.RequestId : undefined;
-  if (body.Success === false) {
-    const code =
-      typeof body.ErrorCode === 'string' && body.ErrorCode !== '' ? body.ErrorCode : 'UnknownError';
-    return err({ code, message: `DMS answered Success=false: ${text(body.ErrorMessage)}`, requestId });
-  }
-  if (body.Success !== true)
-    return err({ code: 'malformed_response', message: 'answer has no Success=true', requestId });
-  return ok(body);
-}
-
 export function interpretListOrdersBody(body: unknown): Result<OrderPage, DmsError> {
   const checked = envelope(body);
   if (!checked.ok) return checked;
-  const { RequestId, TotalCount, Orders } = checked.value;
-  const requestId = typeof RequestId === 'string' ? RequestId : undefined;
+  const { TotalCount, Orders } = checked.value;
+  const requestId = requestIdOf(checked.value);
   const list = isRecord(Orders) ? Orders.Order : undefined;
   const total = typeof TotalCount === 'number' ? TotalCount : Number(TotalCount);
   if (!Array.isArray(list) || !Number.isSafeInteger(total) || total < 0) {
@@ -88,7 +62,7 @@ export function interpretOrderDetailBody(body: unknown): Result<TrackDetail, Dms
   if (!checked.ok) return checked;
   const detail = checked.value.DataTrackOrderDetail;
   if (!isRecord(detail)) {
-    const requestId = typeof checked.value.RequestId === 'string' ? checked.value.RequestId : undefined;
+    const requestId = requestIdOf(checked.value);
     return err({ code: 'malformed_response', message: 'answer has no DataTrackOrderDetail', requestId });
   }
   return ok({

@@ -24,8 +24,6 @@ export interface Transport {
     request: SignedRequest,
     options: { signal: AbortSignal; timeoutMs: number },
   ): Promise<Result<HttpAnswer, TransportFailure>>;
-  /** Closes pooled sockets (on reload and shutdown). */
-  close(): void;
 }
 
 /**
@@ -79,7 +77,6 @@ export function createTransport(
         req.on('error', (error) => finish(err(failureOf(error))));
         req.end();
       }),
-    close: () => agent.destroy(),
   };
 }
 

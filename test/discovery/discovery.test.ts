@@ -116,6 +116,22 @@ describe('ticket discovery (no orders in the config)', () => {
     expect(third).not.toContain('order_id="16"');
   });
 
+  it('keeps its list and timer through a reload that changes nothing, and starts over when its settings change', async () => {
+    const { stack: s } = await discoveryStack();
+    await afterRun(s, 1);
+    const listed = s.simulator.callCount({ action: 'ListOrders' });
+    expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+    const same = (await s.scrape()).text;
+    expect(orderIds(same)).toEqual([11, 12, 14, 16, 17]);
+    expect(sampleValue(same, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(5);
+    expect(s.simulator.callCount({ action: 'ListOrders' })).toBe(listed);
+    s.setConfigText(CONFIG.replace("exclude_comment: '^test'", "exclude_comment: '^(test|price)'"));
+    expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+    const changed = await afterRun(s, 2);
+    expect(orderIds(changed)).toEqual([11, 14, 16, 17]);
+    expect(sampleValue(changed, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(4);
+  });
+
   it('keeps the last good list while ListOrders fails, counting the failures by code', async () => {
     const { stack: s, clock } = await discoveryStack();
     await afterRun(s, 1);
@@ -135,5 +151,113 @@ describe('ticket discovery (no orders in the config)', () => {
       ),
     ).toBe(1);
     expect(s.logs.filter((l) => l.msg === 'ticket discovery failed; keeping the last list')).toHaveLength(1);
+  });
+});
+
+// ListOrders answers after 400 ms, so a test can change the config while a run waits for a page.
+const SLOW_LIST_MS = 400;
+const SLOW_SCENARIO = `credentials:
+  - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
+timezone: Asia/Shanghai
+start_time: 2026-01-05 09:00:00
+list_orders:
+  max_page_size: 2
+  fault: { kind: slow, delay: ${SLOW_LIST_MS}ms }
+orders:
+  - { id: 11, list: 1h }
+  - { id: 12, list: 1h }
+  - { id: 13, list: 1h }
+tickets:
+  - { id: 11, created: -1d, approved: -23h, committer: alice, comment: one }
+  - { id: 12, created: -2d, approved: -47h, committer: bob, comment: two }
+  - { id: 13, created: -3d, approved: -71h, committer: carol, comment: three }
+`;
+
+const slowConfig = (discovery: string): string => `profiles:
+  default:
+    endpoint: \${SIM}
+    protocol: http
+    access_key_id: \${AK_ID}
+    access_key_secret: \${AK_SECRET}
+    discovery: ${discovery}
+scrape: { min_interval: 0s }
+`;
+
+const DISCOVERY_SERIES = [
+  'aliyun_dms_datatrack_discovered_orders{profile="default"}',
+  'aliyun_dms_datatrack_discovery_left_out{profile="default"}',
+  'aliyun_dms_datatrack_discovery_last_success_timestamp_seconds{profile="default"}',
+];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('a discovery run stopped by a reload while it waits for DMS', () => {
+  it('survives its profile being removed, and makes no further call for it', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const clock = new ManualClock(START_MS);
+      const s = await startStack({
+        scenario: scenarioFromYaml(SLOW_SCENARIO),
+        configText: slowConfig('{ enabled: true, interval: 5m, page_size: 2 }'),
+        clock,
+        elapsedMs: () => clock.now() - START_MS,
+      });
+      stack = s;
+      // The first run has asked for page 1 of 2 and waits for its answer.
+      await expect.poll(() => s.simulator.callCount(), { timeout: 5_000, interval: 5 }).toBe(1);
+      s.setConfigText(`profiles:
+  other:
+    endpoint: \${SIM}
+    protocol: http
+    access_key_id: \${AK_ID}
+    access_key_secret: \${AK_SECRET}
+`);
+      expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+      await sleep(SLOW_LIST_MS * 3); // page 1 is answered; page 2 would be asked now
+      expect(unhandled).toEqual([]);
+      expect(s.simulator.callCount()).toBe(1);
+      const { status, text } = await s.scrape();
+      expect(status).toBe(200);
+      for (const series of DISCOVERY_SERIES) expect(sampleValue(text, series)).toBeUndefined();
+      expect(s.logs.filter((l) => l.level === 'error')).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+});
+
+describe('a discovery run stopped by turning discovery off', () => {
+  // The first run lists 3 tickets on 2 pages (calls 1 and 2); the second run's pages are calls 3 and 4.
+  it.each([
+    { waitingFor: 'its first page', call: 3 },
+    { waitingFor: 'its last page', call: 4 },
+  ])('reports nothing once it ends, when stopped waiting for $waitingFor', async ({ call }) => {
+    const clock = new ManualClock(START_MS);
+    const s = await startStack({
+      scenario: scenarioFromYaml(SLOW_SCENARIO),
+      configText: slowConfig('{ enabled: true, interval: 5m, page_size: 2 }'),
+      clock,
+      elapsedMs: () => clock.now() - START_MS,
+    });
+    stack = s;
+    const first = await afterRun(s, 1);
+    expect(sampleValue(first, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
+    clock.advance(5 * 60_000);
+    await expect
+      .poll(() => s.simulator.callCount({ action: 'ListOrders' }), { timeout: 5_000, interval: 5 })
+      .toBe(call);
+    s.setConfigText(slowConfig('{ enabled: false }'));
+    expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+    await sleep(SLOW_LIST_MS * 3); // the page is answered, and the run would have ended
+    const { text } = await s.scrape();
+    for (const series of DISCOVERY_SERIES) expect(sampleValue(text, series)).toBeUndefined();
+    expect(
+      sampleValue(text, 'aliyun_dms_datatrack_discovery_duration_seconds_count{profile="default"}'),
+    ).toBe(1);
+    expect(text).not.toContain('aliyun_dms_datatrack_discovery_errors_total{');
+    expect(s.logs.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    expect(s.simulator.callCount({ action: 'ListOrders' })).toBe(call);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpretJobDegreeBody } from '../../src/dms/answer.js';
+import { interpretListOrdersBody, interpretOrderDetailBody } from '../../src/dms/ticket-answers.js';
 
 const good = {
   RequestId: 'R-1',
@@ -78,5 +79,35 @@ describe('interpretJobDegreeBody', () => {
       ok: false,
       error: { code: 'malformed_response', message },
     });
+  });
+});
+
+describe('the envelope all three answers share', () => {
+  const failed = (code: string, message: string, requestId: string | undefined) => ({
+    ok: false,
+    error: { code, message, requestId },
+  });
+  it.each([
+    [
+      'Success=false',
+      { RequestId: 'R-3', Success: false, ErrorCode: 'InvalidOrderId', ErrorMessage: 'no order' },
+      failed('InvalidOrderId', 'DMS answered Success=false: no order', 'R-3'),
+    ],
+    [
+      'Success=false without an ErrorCode',
+      { RequestId: 'R-4', Success: false },
+      failed('UnknownError', 'DMS answered Success=false: ', 'R-4'),
+    ],
+    [
+      'Success=false with a 2 KiB ErrorMessage (cut at 1 KiB)',
+      { Success: false, ErrorCode: 'E', ErrorMessage: 'x'.repeat(2048) },
+      failed('E', `DMS answered Success=false: ${'x'.repeat(1024)}`, undefined),
+    ],
+    ['no Success', { RequestId: 'R-5' }, failed('malformed_response', 'answer has no Success=true', 'R-5')],
+    ['an array', [], failed('malformed_response', 'answer is not a JSON object', undefined)],
+  ])('reads %s alike for every action', (_what, body, expected) => {
+    expect(interpretJobDegreeBody(body)).toEqual(expected);
+    expect(interpretListOrdersBody(body)).toEqual(expected);
+    expect(interpretOrderDetailBody(body)).toEqual(expected);
   });
 });

@@ -127,6 +127,24 @@ describe('a secret file that cannot be read', () => {
     expect(stack.logs.filter((l) => l.path === path)).toHaveLength(1); // once, not once per call
   });
 
+  it('warns again when the file, readable again unchanged, becomes unreadable a second time', async () => {
+    replaceFile(path, TEST_KEY.accessKeySecret);
+    stack = await startStack({ scenario, configText });
+    const warnings = (): number => stack?.logs.filter((l) => l.path === path).length ?? 0;
+    expect(sampleValue((await stack.scrape()).text, UP)).toBe(1);
+    // Moved away and back: the same file (inode, size, time) as the one read first.
+    renameSync(path, `${path}.away`);
+    expect(sampleValue((await stack.scrape()).text, UP)).toBe(1);
+    expect(warnings()).toBe(1);
+    renameSync(`${path}.away`, path);
+    expect(sampleValue((await stack.scrape()).text, UP)).toBe(1);
+    expect(warnings()).toBe(1);
+    renameSync(path, `${path}.away`);
+    expect(sampleValue((await stack.scrape()).text, UP)).toBe(1);
+    expect(warnings()).toBe(2);
+    expect(stack.simulator.callCount()).toBe(4);
+  });
+
   it('gives code secret_unreadable when it was never read, and calls nothing', async () => {
     // The file is there when the configuration is checked, and gone before the first DMS call.
     replaceFile(path, TEST_KEY.accessKeySecret);
