@@ -115,7 +115,6 @@ describe('methods', () => {
     stack = await withOrders();
     const head = await fetch(`${stack.url}/metrics`, { method: 'HEAD' });
     expect(head.status).toBe(200);
-    expect(await head.text()).toBe('');
     expect(stack.simulator.callCount()).toBe(0);
     const bad = await fetch(`${stack.url}/metrics`, {
       method: 'HEAD',
@@ -123,8 +122,12 @@ describe('methods', () => {
     });
     expect(bad.status).toBe(400);
     expect(stack.simulator.callCount()).toBe(0);
-    expect((await stack.scrape()).status).toBe(200);
+    const get = await stack.scrape();
+    expect(get.status).toBe(200);
     expect(stack.simulator.callCount()).toBe(2);
+    // HEAD announces the body a GET would send.
+    expect(get.contentType).toMatch(/^text\/plain/);
+    expect(head.headers.get('content-type')).toBe(get.contentType);
   });
 });
 
