@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.js';
-import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
+import { sampleValue, scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 import { settledTime, type SettledTime } from '../support/settled-time.js';
 
 const ORDERS = 1_000;
@@ -46,10 +46,11 @@ function perOrder(text: string, family: string): Map<number, string> {
   return found;
 }
 
+/** A series' value; a missing series fails the test instead of counting as zero. */
 function counter(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${PREFIX}${series} `));
-  if (line === undefined) throw new Error(`no ${series} in the scrape`);
-  return Number(line.slice(line.lastIndexOf(' ') + 1));
+  const value = sampleValue(text, `${PREFIX}${series}`);
+  if (value === undefined) throw new Error(`no ${series} in the scrape`);
+  return value;
 }
 
 const count = (values: Iterable<string>, wanted: string): number =>

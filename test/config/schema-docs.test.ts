@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { configJsonSchema, renderConfigurationMd, renderSchemaFile } from '../../scripts/config-docs.js';
+import { configSchema } from '../../src/config/schema.js';
 
 // The schema in src/config/schema.ts is the one source; these files are generated from it.
 describe('generated configuration docs (npm run config:docs)', () => {
@@ -23,14 +25,100 @@ describe('generated configuration docs (npm run config:docs)', () => {
     expect(first).toBe('# yaml-language-server: $schema=config.schema.json');
   });
 
-  it('documents every key, with its default', () => {
-    const text = JSON.stringify(schema);
-    for (const key of ['endpoint', 'timeout_offset', 'terminal_recheck', 'security_token_file', 'tid']) {
-      expect(text).toContain(`"${key}"`);
+  it('describes every key of the zod schema, and no key it does not have', () => {
+    const keys = documentedKeys(schema);
+    expect(keys.length).toBeGreaterThan(30);
+    for (const key of ['profiles.*.endpoint', 'scrape.timeout_offset', 'profiles.*.discovery.page_size']) {
+      expect(keys.map((k) => k.path)).toContain(key);
     }
+    for (const { path, json, zod } of keys) {
+      expect(json, `${path} is in the zod schema but not in config.schema.json`).toBeDefined();
+      expect(zod, `${path} is in config.schema.json but not in the zod schema`).toBeDefined();
+      expect(json?.description, `${path} has no description`).toMatch(/\S/);
+    }
+  });
+
+  // z.toJSONSchema (io: input) drops a .default() set on a preprocessed field (text() is one), as
+  // opposed to a .prefault(): these two keys have a default that config.schema.json and
+  // CONFIGURATION.md do not show. The fix belongs in src/config/schema.ts or scripts/config-docs.ts;
+  // then this list empties.
+  const DEFAULTS_NOT_SHOWN = ['orders[].name', 'orders[].profile'];
+
+  it('shows the default of every key that has one (but orders[].name and orders[].profile), and none for the others', () => {
+    const notShown: string[] = [];
+    for (const { path, json, zod } of documentedKeys(schema)) {
+      const fallback = zod && defaultOf(zod);
+      if (fallback === undefined) {
+        expect(json, `${path} shows a default it does not have`).not.toHaveProperty('default');
+      } else if (json?.default === undefined) {
+        notShown.push(path);
+      } else {
+        expect(json.default, path).toEqual(fallback.value);
+      }
+    }
+    expect(notShown).toEqual(DEFAULTS_NOT_SHOWN);
     expect(schema.properties?.scrape?.properties?.timeout).toMatchObject({
       default: '10s',
       'x-duration-range': 'more than 0s, at most 1h',
     });
   });
 });
+
+type Json = ReturnType<typeof configJsonSchema>;
+
+interface LooseDef {
+  readonly type: string;
+  readonly in?: z.ZodType;
+  readonly out?: z.ZodType;
+  readonly innerType?: z.ZodType;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly valueType?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly defaultValue?: unknown;
+}
+
+const defOf = (field: z.ZodType): LooseDef => field._zod.def;
+
+/** The schema that says what `field` accepts, past preprocessing, transforms, optional and defaults. */
+function core(field: z.ZodType): z.ZodType {
+  const def = defOf(field);
+  if (def.type === 'pipe' && def.in && def.out)
+    return core(defOf(def.in).type === 'transform' ? def.out : def.in);
+  if (['optional', 'default', 'prefault'].includes(def.type) && def.innerType) return core(def.innerType);
+  return field;
+}
+
+/** The default a field takes when it is left out (prefault: the value as written), if it has one. */
+function defaultOf(field: z.ZodType): { value: unknown } | undefined {
+  const def = defOf(field);
+  if (def.type === 'default' || def.type === 'prefault') return { value: def.defaultValue };
+  if (def.type === 'optional' && def.innerType) return defaultOf(def.innerType);
+  return undefined;
+}
+
+/**
+ * Every key of config.schema.json and of the zod schema, side by side, down to the leaves (a
+ * profile's keys under `profiles.*`, an order's under `orders[]`).
+ */
+function documentedKeys(root: Json): Array<{ path: string; json?: Json; zod?: z.ZodType }> {
+  const found: Array<{ path: string; json?: Json; zod?: z.ZodType }> = [];
+  const walk = (prefix: string, json: Json | undefined, zod: z.ZodType): void => {
+    const def = defOf(core(zod));
+    if (def.type === 'record' && def.valueType) {
+      const values = json?.additionalProperties;
+      walk(`${prefix}.*`, typeof values === 'object' ? values : undefined, def.valueType);
+    } else if (def.type === 'array' && def.element) {
+      walk(`${prefix}[]`, json?.items, def.element);
+    } else if (def.type === 'object' && def.shape) {
+      const keys = new Set([...Object.keys(def.shape), ...Object.keys(json?.properties ?? {})]);
+      for (const key of keys) {
+        const path = prefix === '' ? key : `${prefix}.${key}`;
+        const [childJson, childZod] = [json?.properties?.[key], def.shape[key]];
+        found.push({ path, json: childJson, zod: childZod });
+        if (childZod) walk(path, childJson, childZod);
+      }
+    }
+  };
+  walk('', root, configSchema);
+  return found;
+}

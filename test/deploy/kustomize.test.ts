@@ -85,6 +85,7 @@ describe.skipIf(KUBECTL_MISSING !== undefined)('kubectl kustomize', () => {
     expect(container?.args).toEqual([...PRODUCTION_ARGS]);
     expect(container?.args).toContain(`--web.config.file=${PATHS.webConfigFile}`);
     expect(container?.livenessProbe).toMatchObject({ tcpSocket: { port: 'metrics' } });
+    expect(container?.readinessProbe).toMatchObject({ tcpSocket: { port: 'metrics' } });
     expect(container?.livenessProbe).not.toHaveProperty('httpGet');
     expect(container?.readinessProbe).not.toHaveProperty('httpGet');
 

@@ -40,14 +40,29 @@ describe('listAllTickets', () => {
   it('stops on an empty page and on a page with nothing new', async () => {
     const empty = pages(0, 10);
     expect(await listAllTickets(empty.fetch)).toEqual({ ok: true, value: [] });
+    expect(empty.asked).toEqual([1]);
+    // Claims 10 tickets but the second page is empty: stop there, not at the safety stop.
+    const short: number[] = [];
+    const endsEarly = (n: number) => {
+      short.push(n);
+      const orders = n === 1 ? [ticket(1), ticket(2), ticket(3)] : [];
+      return Promise.resolve(ok<OrderPage>({ totalCount: 10, orders, requestId: 'R' }));
+    };
+    const partial = await listAllTickets(endsEarly);
+    expect(partial.ok && partial.value.map((t) => t.orderId)).toEqual([1, 2, 3]);
+    expect(short).toEqual([1, 2]);
+    // Claims 99 tickets but sends the same two on every page: only the nothing-new check stops it
+    // after the second page (the safety stop alone would ask 200 pages).
+    const asked: number[] = [];
     const repeating = (n: number) => {
-      void n;
+      asked.push(n);
       return Promise.resolve(
         ok<OrderPage>({ totalCount: 99, orders: [ticket(1), ticket(2)], requestId: 'R' }),
       );
     };
     const listed = await listAllTickets(repeating);
-    expect(listed.ok && listed.value.length).toBe(2);
+    expect(listed.ok && listed.value.map((t) => t.orderId)).toEqual([1, 2]);
+    expect(asked).toEqual([1, 2]);
   });
 
   it('fails as a whole when a page fails', async () => {

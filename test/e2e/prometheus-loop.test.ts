@@ -11,7 +11,13 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { listDashboardQueries, substituteGrafanaVariables } from '../support/dashboard-queries.js';
 import { lintMetrics } from '../support/promtool.js';
 import { serveExporter, startProgram, type Program, type Serving } from '../support/process.js';
-import { freePort, startWebhookReceiver, waitFor, type WebhookAlert } from '../support/services.js';
+import {
+  freePort,
+  promQuery,
+  startWebhookReceiver,
+  waitFor,
+  type WebhookAlert,
+} from '../support/services.js';
 import { scenarioFromYaml } from '../support/stack.js';
 
 const JOB = 'dms-datatrack';
@@ -29,14 +35,6 @@ export function shortenRuleDurations(rules: string): string {
     .replace(/\bfor: \d+[smhd]\b/g, 'for: 3s')
     .replace(/\[\d+[smhd]\]/g, '[10s]')
     .replace(/\boffset \d+[smhd]\b/g, 'offset 10s');
-}
-
-async function promQuery(expr: string): Promise<Array<{ metric: Record<string, string> }>> {
-  const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await response.json()) as { status: string; error?: string; data?: { result: unknown } };
-  if (body.status !== 'success') throw new Error(`query failed: ${body.error ?? response.status}: ${expr}`);
-  const result = body.data?.result;
-  return Array.isArray(result) ? (result as Array<{ metric: Record<string, string> }>) : [];
 }
 
 function diagnostics(): string {
@@ -153,7 +151,7 @@ function alertFor(name: string, orderId: string): (alert: WebhookAlert) => boole
 
 describe('exporter scraped by a real Prometheus, alerts through a real Alertmanager', () => {
   it('is scraped as up, and its live output passes promtool check metrics', async () => {
-    expect(await promQuery(`up{job="${JOB}"} == 1`)).toHaveLength(1);
+    expect(await promQuery(prometheusUrl, `up{job="${JOB}"} == 1`)).toHaveLength(1);
     const text = await (await fetch(`${exporter.url}/metrics`)).text();
     const lint = lintMetrics(text);
     expect(lint.problems).toEqual([]);
@@ -164,10 +162,10 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     // Two scrapes at least, so rate() and increase() have samples to work with.
     await waitFor(
       'a few scrapes',
-      async () =>
-        (await promQuery('count_over_time(aliyun_dms_datatrack_scrape_duration_seconds[1m]) >= 4')).length > 0
-          ? true
-          : undefined,
+      async () => {
+        const expr = 'count_over_time(aliyun_dms_datatrack_scrape_duration_seconds[1m]) >= 4';
+        return (await promQuery(prometheusUrl, expr)).length > 0 ? true : undefined;
+      },
       30_000,
     );
     const dashboard = JSON.parse(await readFile('grafana/dms-data-tracking.json', 'utf8')) as unknown;
@@ -183,7 +181,7 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     const empty: string[] = [];
     for (const query of queries) {
       const expr = substituteGrafanaVariables(query.expr, values);
-      const result = await promQuery(expr);
+      const result = await promQuery(prometheusUrl, expr);
       if (result.length === 0) empty.push(`${query.source}: ${expr}`);
     }
     expect(empty).toEqual([]);
@@ -198,7 +196,10 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     const rows = await waitFor(
       'the three discovered tickets in the status table',
       async () => {
-        const result = await promQuery(substituteGrafanaVariables(statusQuery?.expr ?? '', values));
+        const result = await promQuery(
+          prometheusUrl,
+          substituteGrafanaVariables(statusQuery?.expr ?? '', values),
+        );
         const byOrder = new Map(result.map((r) => [r.metric.order_id, r.metric]));
         return ['601', '602', '603'].every((id) => byOrder.has(id)) ? byOrder : undefined;
       },

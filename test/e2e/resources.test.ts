@@ -40,10 +40,16 @@ ${ids.map((id) => `  - id: ${id}`).join('\n')}
     const exporter = await serveExporter([`--config.file=${config}`]);
     running.push(exporter);
     const scrape = async (): Promise<string> => (await fetch(`${exporter.url}/metrics`)).text();
-    const resources = (text: string, type: string): number =>
-      sampleValue(text, `nodejs_active_resources{type="${type}"}`) ?? 0;
-    const handles = (text: string, type: string): number =>
-      sampleValue(text, `nodejs_active_handles{type="${type}"}`) ?? 0;
+    // prom-client writes a series per type in use: once the family's total is there, a type without a
+    // series has none. Without the total the family is gone, and no bound below could be trusted.
+    const byType =
+      (family: string) =>
+      (text: string, type: string): number => {
+        expect(sampleValue(text, `${family}_total`), `${family}_total`).toBeGreaterThan(0);
+        return sampleValue(text, `${family}{type="${type}"}`) ?? 0;
+      };
+    const resources = byType('nodejs_active_resources');
+    const handles = byType('nodejs_active_handles');
 
     const first = await scrape(); // 1,000 DMS calls
     expect(
@@ -58,5 +64,8 @@ ${ids.map((id) => `  - id: ${id}`).join('\n')}
     expect(resources(after, 'Timeout')).toBeLessThan(10);
     // Pooled keep-alive sockets to the simulator, plus the listening socket and this scrape's.
     expect(handles(after, 'Socket')).toBeLessThanOrEqual(CONCURRENCY + 3);
+    // The sockets are counted at all: the connection of the scrape being answered is one of them.
+    expect(handles(after, 'Socket')).toBeGreaterThanOrEqual(1);
+    expect(resources(after, 'TCPSocketWrap')).toBeGreaterThanOrEqual(1);
   });
 });

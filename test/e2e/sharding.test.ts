@@ -14,7 +14,7 @@ import {
   type Program,
   type Serving,
 } from '../support/process.js';
-import { freePort, waitFor } from '../support/services.js';
+import { freePort, promQuery, waitFor } from '../support/services.js';
 import { TEST_KEY, scenarioYaml } from '../support/stack.js';
 
 const ORDERS = Array.from({ length: 10 }, (_, i) => 701 + i);
@@ -32,17 +32,6 @@ function shardConfig(shipped: string, exporterAddress: string, shard: number): s
     .replace(/refresh_interval: 1m/, 'refresh_interval: 1s')
     .replace(/localhost:10036/g, exporterAddress)
     .replace("regex: '0' # SHARD", `regex: '${shard}' # SHARD`);
-}
-
-async function query(
-  url: string,
-  expr: string,
-): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await response.json()) as {
-    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-  };
-  return body.data.result;
 }
 
 beforeAll(async () => {
@@ -87,7 +76,7 @@ ${ORDERS.map((id) => `  - id: ${id}`).join('\n')}
   await waitFor(
     'both servers to have scraped their shares',
     async () => {
-      const counts = await Promise.all(servers.map(({ url }) => query(url, 'aliyun_dms_datatrack_up')));
+      const counts = await Promise.all(servers.map(({ url }) => promQuery(url, 'aliyun_dms_datatrack_up')));
       return counts.reduce((sum, up) => sum + up.length, 0) >= ORDERS.length ? true : undefined;
     },
     30_000,
@@ -104,7 +93,7 @@ describe('two Prometheus servers sharing one exporter through /sd and /probe', (
   it('split the orders into disjoint shares that together are every order, as /metrics sees them', async () => {
     const shares = await Promise.all(
       servers.map(async ({ url }) => {
-        const up = await query(url, 'aliyun_dms_datatrack_up');
+        const up = await promQuery(url, 'aliyun_dms_datatrack_up');
         return new Map(up.map((s) => [s.metric.order_id ?? '', s.value[1]]));
       }),
     );
@@ -130,7 +119,7 @@ describe('two Prometheus servers sharing one exporter through /sd and /probe', (
       const build = await waitFor(
         'the exporter-metrics job',
         async () => {
-          const result = await query(
+          const result = await promQuery(
             url,
             'aliyun_dms_datatrack_exporter_build_info{job="dms-datatrack-exporter"}',
           );

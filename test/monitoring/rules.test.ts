@@ -94,7 +94,9 @@ describe('prometheus/alerts.yml', () => {
   );
 
   it('names the order and its display name in every per-order alert, joined per exporter', () => {
-    for (const rule of rules.filter((r) => r.expr.includes('order_id'))) {
+    const perOrder = rules.filter((r) => r.expr.includes('order_id'));
+    expect(perOrder.length).toBeGreaterThan(0);
+    for (const rule of perOrder) {
       expect(rule.expr, rule.alert).toContain('* on (job, instance, order_id) group_left (name, profile');
       expect(rule.annotations?.description, rule.alert).toContain(
         '{{ $labels.order_id }}{{ with $labels.name }}',
@@ -108,7 +110,9 @@ describe('prometheus/alerts.yml', () => {
       'DmsDataTrackJobStalled',
       'DmsDataTrackTicketAwaitingApproval',
     ];
-    for (const rule of rules.filter((r) => aboutTheTicket.includes(r.alert))) {
+    const matched = rules.filter((r) => aboutTheTicket.includes(r.alert));
+    expect(matched.map((r) => r.alert)).toEqual(aboutTheTicket);
+    for (const rule of matched) {
       expect(rule.expr, rule.alert).toContain(
         '* on (job, instance, order_id) group_left (name, profile, committer, comment)',
       );

@@ -61,6 +61,7 @@ describe('npm run soak, for 6 seconds', () => {
     expect(results.counts.scrapes).toBeGreaterThan(0);
     expect(results.counts.failed_scrapes).toBe(0);
     expect(results.counts.failures).toEqual({});
+    expect(results.samples.length).toBeGreaterThan(0);
     const seen = results.samples.map((s) => s.scrapes);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(results.samples.every((s) => s.orders > 0 && s.rssBytes > 0 && s.heapUsedBytes > 0)).toBe(true);

@@ -37,6 +37,24 @@ export async function waitFor<T>(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
 }
 
+/** One series of an instant query's answer. */
+export interface PromSample {
+  readonly metric: Record<string, string>;
+  readonly value: [number, string];
+}
+
+/**
+ * An instant query against the Prometheus at `url`: the series of its vector (none for a scalar or
+ * a string). Throws when Prometheus does not answer success, naming the query.
+ */
+export async function promQuery(url: string, expr: string): Promise<PromSample[]> {
+  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await response.json()) as { status: string; error?: string; data?: { result: unknown } };
+  if (body.status !== 'success') throw new Error(`query failed: ${body.error ?? response.status}: ${expr}`);
+  const result = body.data?.result;
+  return Array.isArray(result) ? (result as PromSample[]) : [];
+}
+
 export interface WebhookAlert {
   readonly status: string;
   readonly labels: Record<string, string>;

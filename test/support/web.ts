@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { SecureVersion, TLSSocket } from 'node:tls';
@@ -6,7 +7,7 @@ import { configFromText } from '../../src/config/load.js';
 import { createExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/logging.js';
 import type { ListeningServer } from '../../src/util/http-server.js';
-import type { WebConfig } from '../../src/web/load.js';
+import { readWebConfigFile, type WebConfig } from '../../src/web/load.js';
 
 // An exporter with no orders (so no DMS is needed), built by createExporter and listening as
 // main.ts has it listen, plus an HTTP(S) client that shows what tests look at.
@@ -17,6 +18,14 @@ export interface WebServed {
   readonly url: string;
   readonly logs: Array<Record<string, unknown>>;
   close(): Promise<void>;
+}
+
+/** Writes `text` to `file` (a web.yml) and loads it as main.ts does; throws when it is refused. */
+export function webConfig(file: string, text: string): WebConfig {
+  writeFileSync(file, text);
+  const loaded = readWebConfigFile(file);
+  if (!loaded.ok) throw new Error(loaded.error.join('\n'));
+  return loaded.value;
 }
 
 export async function serveWeb(

@@ -5,8 +5,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
 import { createPasswordChecker, parseBasicAuth } from '../../src/web/basic-auth.js';
-import { readWebConfigFile, type WebConfig } from '../../src/web/load.js';
-import { call, serveWeb, type WebServed } from '../support/web.js';
+import { call, serveWeb, webConfig, type WebServed } from '../support/web.js';
 
 // Hashes from test/fixtures/web (bcrypt cost 4, to keep the tests fast).
 const ALICE = '$2y$04$mEAp0wdZP/4CbJb4pkp/yOl0/Uq2bK7rafbLruX3cJPc9j6Uqu4oa'; // alice-password
@@ -91,17 +90,10 @@ describe('basic auth over HTTP', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function webConfig(text: string): WebConfig {
-    writeFileSync(file, text);
-    const loaded = readWebConfigFile(file);
-    if (!loaded.ok) throw new Error(loaded.error.join('\n'));
-    return loaded.value;
-  }
-
   const CONFIG = `basic_auth_users:\n  alice: '${ALICE}'\nhttp_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n`;
 
   it('asks every path for credentials with 401 and WWW-Authenticate: Basic', async () => {
-    served = await serveWeb(webConfig(CONFIG));
+    served = await serveWeb(webConfig(file, CONFIG));
     for (const path of ['/metrics', '/', '/-/healthy', '/-/ready', '/no-such-page']) {
       const answer = await call(served.url, path);
       expect(answer.status, path).toBe(401);
@@ -112,7 +104,7 @@ describe('basic auth over HTTP', () => {
   });
 
   it('refuses a wrong password and an unknown user, and lets the right one in', async () => {
-    served = await serveWeb(webConfig(CONFIG));
+    served = await serveWeb(webConfig(file, CONFIG));
     expect((await call(served.url, '/metrics', { auth: 'alice:wrong' })).status).toBe(401);
     expect((await call(served.url, '/metrics', { auth: 'mallory:alice-password' })).status).toBe(401);
     const answer = await call(served.url, '/metrics', { auth: 'alice:alice-password' });
@@ -122,7 +114,7 @@ describe('basic auth over HTTP', () => {
   });
 
   it('takes a changed user list at the next request, no restart', async () => {
-    served = await serveWeb(webConfig(CONFIG));
+    served = await serveWeb(webConfig(file, CONFIG));
     writeFileSync(file, `basic_auth_users:\n  bob: '${BOB}'\n`);
     expect((await call(served.url, '/metrics', { auth: 'bob:bob-password' })).status).toBe(200);
     const answer = await call(served.url, '/metrics', { auth: 'alice:alice-password' });

@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readWebConfigFile, type WebConfig } from '../../src/web/load.js';
+import type { WebConfig } from '../../src/web/load.js';
 import { makeCertDir, type CertDir } from '../support/certs.js';
-import { call, serveWeb, type WebServed } from '../support/web.js';
+import { call, serveWeb, webConfig, type WebServed } from '../support/web.js';
 
 // Real TLS on loopback: certificates made by openssl, the exporter built by createExporter and
 // served by its listen(), a Node https client per request (one handshake each).
@@ -28,13 +28,8 @@ afterEach(async () => {
   served = undefined;
 });
 
-/** Writes web.yml beside the certificates and loads it as main.ts does. */
-function webConfig(text: string): WebConfig {
-  writeFileSync(certs.path('web.yml'), text);
-  const loaded = readWebConfigFile(certs.path('web.yml'));
-  if (!loaded.ok) throw new Error(loaded.error.join('\n'));
-  return loaded.value;
-}
+/** web.yml beside the certificates, loaded as main.ts does. */
+const webYml = (text: string): WebConfig => webConfig(certs.path('web.yml'), text);
 
 const TLS = 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n';
 const clientCert = (name: string) => ({
@@ -45,7 +40,7 @@ const clientCert = (name: string) => ({
 
 describe('TLS', () => {
   it('serves every endpoint over TLS to a client that trusts the CA', async () => {
-    served = await serveWeb(webConfig(TLS));
+    served = await serveWeb(webYml(TLS));
     expect(served.url).toMatch(/^https:/);
     for (const path of ['/metrics', '/', '/-/healthy', '/-/ready']) {
       const answer = await call(served.url, path, { ca: pem('ca.crt') });
@@ -55,7 +50,7 @@ describe('TLS', () => {
   });
 
   it('is refused by a client that trusts another CA, and does not answer plain HTTP', async () => {
-    served = await serveWeb(webConfig(TLS));
+    served = await serveWeb(webYml(TLS));
     await expect(call(served.url, '/metrics', { ca: pem('other-ca.crt') })).rejects.toThrow(
       /unable to verify|self.signed|certificate/i,
     );
@@ -65,12 +60,12 @@ describe('TLS', () => {
 
   it('hands TLS versions and cipher suites to OpenSSL', async () => {
     const suites = 'cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]';
-    served = await serveWeb(webConfig(`${TLS}  max_version: TLS12\n  ${suites}\n`));
+    served = await serveWeb(webYml(`${TLS}  max_version: TLS12\n  ${suites}\n`));
     const answer = await call(served.url, '/-/healthy', { ca: pem('ca.crt') });
     expect([answer.protocol, answer.cipher]).toEqual(['TLSv1.2', 'ECDHE-ECDSA-AES256-GCM-SHA384']);
     await served.close();
 
-    served = await serveWeb(webConfig(`${TLS}  min_version: TLS13\n`));
+    served = await serveWeb(webYml(`${TLS}  min_version: TLS13\n`));
     expect((await call(served.url, '/-/healthy', { ca: pem('ca.crt') })).protocol).toBe('TLSv1.3');
     await expect(
       call(served.url, '/-/healthy', { ca: pem('ca.crt'), maxVersion: 'TLSv1.2' }),
@@ -80,7 +75,7 @@ describe('TLS', () => {
   it('serves a rotated certificate at the next handshake, and keeps the old one when the new pair is broken', async () => {
     // Its own pair, so the other tests keep a valid server.crt.
     certs.makeLeaf('rotating', 'ca', 'DNS:localhost,IP:127.0.0.1');
-    served = await serveWeb(webConfig(TLS.replaceAll('server.', 'rotating.')));
+    served = await serveWeb(webYml(TLS.replaceAll('server.', 'rotating.')));
     const before = serial('rotating.crt');
     expect((await call(served.url, '/metrics', { ca: pem('ca.crt') })).serverSerial).toBe(before);
 
@@ -107,7 +102,7 @@ describe('TLS', () => {
 
 describe('client certificates (mTLS)', () => {
   const mtls = (type: string, extra = '') =>
-    webConfig(`${TLS}  client_auth_type: ${type}\n  client_ca_file: ca.crt\n${extra}`);
+    webYml(`${TLS}  client_auth_type: ${type}\n  client_ca_file: ca.crt\n${extra}`);
   const refused = /ECONNRESET|socket hang up|certificate|alert/i;
 
   it('RequireAndVerifyClientCert: a certificate from the CA is let in; none, or one from another CA, is not', async () => {
@@ -126,7 +121,7 @@ describe('client certificates (mTLS)', () => {
   });
 
   it('RequireAnyClientCert: any certificate is let in, none is not', async () => {
-    served = await serveWeb(webConfig(`${TLS}  client_auth_type: RequireAnyClientCert\n`));
+    served = await serveWeb(webYml(`${TLS}  client_auth_type: RequireAnyClientCert\n`));
     expect((await call(served.url, '/metrics', clientCert('intruder'))).status).toBe(200);
     await expect(call(served.url, '/metrics', { ca: pem('ca.crt') })).rejects.toThrow(refused);
   });
