@@ -18,7 +18,16 @@ type JsonSchema = Record<string, unknown> & {
 };
 
 export function configJsonSchema(): JsonSchema {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const schema = z.toJSONSchema(configSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // zod leaves out a `.default()` that wraps a preprocessed field (every `text()` key); the
+    // value a left-out key gets is a default all the same.
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def;
+      if (def.type === 'default' && jsonSchema.default === undefined) jsonSchema.default = def.defaultValue;
+    },
+  }) as JsonSchema;
   return {
     $schema: schema.$schema,
     title: 'dms-datatrack-exporter configuration',
