@@ -1,22 +1,9 @@
 import type { Order } from '../config/schema.js';
-import {
-  ACTION_GET_JOB_DEGREE,
-  DEADLINE_ERROR,
-  type DmsClient,
-  type DmsError,
-  type DmsResult,
-} from '../dms/types.js';
+import { ACTION_GET_JOB_DEGREE, type DmsClient, type DmsResult } from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
 import { err } from '../util/result.js';
-import type { Semaphore, Ticket, TokenBucket } from './gates.js';
+import { enterGates, type Semaphore, type Ticket, type TokenBucket } from './gates.js';
 import type { ApiRecorder } from './types.js';
-
-/** The answer for an order still waiting for its profile's rate limit when the deadline came. */
-export const RATE_LIMIT_ERROR: DmsError = {
-  code: 'rate_limited',
-  message: "the profile's rate limit left no room for this call before the scrape deadline",
-  requestId: undefined,
-};
 
 /** Where a call is: waiting for a rate-limit token, for a concurrency slot, or talking to DMS. */
 export type CallPhase = 'rate_limit' | 'queued' | 'running' | 'done';
@@ -133,14 +120,16 @@ class Call implements SharedCall {
 
   async #attempt(): Promise<DmsResult> {
     const { deps, order } = this;
-    if (deps.bucket !== undefined) {
-      this.phase = 'rate_limit';
-      const waitedFrom = deps.clock.now();
-      if (!(await this.#wait(deps.bucket.take()))) return err(RATE_LIMIT_ERROR);
-      deps.recorder.rateLimitWaited(order.profile, (deps.clock.now() - waitedFrom) / 1000);
-    }
-    this.phase = 'queued';
-    if (!(await this.#wait(deps.slots.acquire()))) return err(DEADLINE_ERROR);
+    const refused = await enterGates(
+      deps,
+      deps.clock,
+      (place, gate) => {
+        this.phase = gate;
+        return this.#wait(place);
+      },
+      (seconds) => deps.recorder.rateLimitWaited(order.profile, seconds),
+    );
+    if (refused !== undefined) return err(refused);
     this.phase = 'running';
     const startedMs = deps.clock.now();
     try {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { ScrapeSettings } from '../config/schema.js';
 import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../discovery/types.js';
-import { DEADLINE_ERROR, type DmsClient, type DmsResult } from '../dms/types.js';
+import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type DmsClient, type DmsResult } from '../dms/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { RATE_LIMIT_ERROR, startCall, type SharedCall } from './calls.js';
+import { startCall, type SharedCall } from './calls.js';
 import type { Semaphore, TokenBucket } from './gates.js';
 import {
   emptyMemory,

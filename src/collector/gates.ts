@@ -1,3 +1,4 @@
+import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type DmsError } from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
 
 /**
@@ -162,4 +163,29 @@ export function createTokenBucket(limit: RateLimit, clock: Clock): TokenBucket {
     },
     limit,
   };
+}
+
+/** What every DMS call passes on its way out: its profile's rate limit, then a process-wide slot. */
+export interface Gates {
+  readonly bucket: TokenBucket | undefined;
+  readonly slots: Semaphore;
+}
+
+/**
+ * Takes a call through the gates: `wait` decides how long a place is waited for (and may withdraw
+ * it), `onRateLimitWaited` hears how long the token took. Resolves to undefined holding a slot (the
+ * caller releases it), or to why the call is not made.
+ */
+export async function enterGates(
+  gates: Gates,
+  clock: Clock,
+  wait: (place: Ticket, gate: 'rate_limit' | 'queued') => Promise<boolean>,
+  onRateLimitWaited: (seconds: number) => void,
+): Promise<DmsError | undefined> {
+  if (gates.bucket !== undefined) {
+    const from = clock.now();
+    if (!(await wait(gates.bucket.take(), 'rate_limit'))) return RATE_LIMIT_ERROR;
+    onRateLimitWaited((clock.now() - from) / 1000);
+  }
+  return (await wait(gates.slots.acquire(), 'queued')) ? undefined : DEADLINE_ERROR;
 }

@@ -149,7 +149,9 @@ export class Discoverer {
     // its run's answers are not wanted: it asks nothing more, before or after waiting for a slot.
     if (this.#stopped) return Promise.resolve(err(DEADLINE_ERROR));
     const access = this.deps.access();
-    return gatedCall(access, deadlineMs, this.deps.clock, async (options) => {
+    const onRateLimitWaited = (seconds: number): void =>
+      this.deps.api.rateLimitWaited(this.deps.profile, seconds);
+    return gatedCall(access, deadlineMs, this.deps.clock, onRateLimitWaited, async (options) => {
       if (this.#stopped) return err(DEADLINE_ERROR);
       const startedMs = this.deps.clock.now();
       const result = await send(access.client, options);

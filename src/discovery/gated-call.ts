@@ -1,5 +1,4 @@
-import { RATE_LIMIT_ERROR } from '../collector/calls.js';
-import type { Semaphore, Ticket, TokenBucket } from '../collector/gates.js';
+import { enterGates, type Gates, type Ticket } from '../collector/gates.js';
 import { DEADLINE_ERROR, type DmsError } from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
 import { err, type Result } from '../util/result.js';
@@ -9,9 +8,10 @@ import { err, type Result } from '../util/result.js';
  * slot, and given up (waiting or running) at `deadlineMs`.
  */
 export async function gatedCall<T>(
-  gates: { readonly bucket: TokenBucket | undefined; readonly slots: Semaphore },
+  gates: Gates,
   deadlineMs: number,
   clock: Clock,
+  onRateLimitWaited: (seconds: number) => void,
   call: (options: { signal: AbortSignal; timeoutMs: number }) => Promise<Result<T, DmsError>>,
 ): Promise<Result<T, DmsError>> {
   const wait = async (ticket: Ticket): Promise<boolean> => {
@@ -21,8 +21,8 @@ export async function gatedCall<T>(
     return granted;
   };
   if (clock.now() >= deadlineMs) return err(DEADLINE_ERROR);
-  if (gates.bucket !== undefined && !(await wait(gates.bucket.take()))) return err(RATE_LIMIT_ERROR);
-  if (!(await wait(gates.slots.acquire()))) return err(DEADLINE_ERROR);
+  const refused = await enterGates(gates, clock, wait, onRateLimitWaited);
+  if (refused !== undefined) return err(refused);
   const controller = new AbortController();
   const remaining = Math.max(1, deadlineMs - clock.now());
   const cancel = clock.after(remaining, () => controller.abort());

@@ -130,3 +130,10 @@ export const DEADLINE_ERROR: DmsError = {
   message: 'scrape deadline reached before DMS answered',
   requestId: undefined,
 };
+
+/** The answer for a call still waiting for its profile's rate limit when the deadline came. */
+export const RATE_LIMIT_ERROR: DmsError = {
+  code: 'rate_limited',
+  message: "the profile's rate limit left no room for this call before the scrape deadline",
+  requestId: undefined,
+};

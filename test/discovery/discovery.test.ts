@@ -52,11 +52,11 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function discoveryStack(): Promise<{ stack: Stack; clock: ManualClock }> {
+async function discoveryStack(configText = CONFIG): Promise<{ stack: Stack; clock: ManualClock }> {
   const clock = new ManualClock(START_MS);
   stack = await startStack({
     scenario: scenarioFromYaml(SCENARIO),
-    configText: CONFIG,
+    configText,
     clock,
     elapsedMs: () => clock.now() - START_MS,
   });
@@ -130,6 +130,24 @@ describe('ticket discovery (no orders in the config)', () => {
     const changed = await afterRun(s, 2);
     expect(orderIds(changed)).toEqual([11, 14, 16, 17]);
     expect(sampleValue(changed, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(4);
+  });
+
+  it("takes the profile's rate limit like every other DMS call, and its waits are measured", async () => {
+    const limited = CONFIG.replace(
+      '    discovery:',
+      '    rate_limit: { requests_per_second: 1000 }\n    discovery:',
+    );
+    const { stack: s } = await discoveryStack(limited);
+    const text = await afterRun(s, 1);
+    const calls = ['ListOrders', 'GetDataTrackOrderDetail', 'GetDataTrackJobDegree'].map((action) =>
+      sampleValue(text, `aliyun_dms_datatrack_api_requests_total{action="${action}"}`),
+    );
+    expect(
+      calls.every((n) => n !== undefined && n > 0),
+      String(calls),
+    ).toBe(true);
+    const waits = sampleValue(text, 'aliyun_dms_datatrack_rate_limit_wait_seconds_count{profile="default"}');
+    expect(waits).toBe(calls.reduce((a = 0, b = 0) => a + b, 0));
   });
 
   it('keeps the last good list while ListOrders fails, counting the failures by code', async () => {
