@@ -1,10 +1,17 @@
 import type { Logger } from 'pino';
 import type { ScrapeSettings } from '../config/schema.js';
-import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../discovery/types.js';
-import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type DmsClient, type DmsResult } from '../dms/types.js';
+import type { Semaphore, TokenBucket } from '../dms/gates.js';
+import { startGatedCall, type DmsAction, type GatedCall } from '../dms/gated-call.js';
+import {
+  ACTION_GET_JOB_DEGREE,
+  DEADLINE_ERROR,
+  RATE_LIMIT_ERROR,
+  type DmsClient,
+  type DmsResult,
+  type JobDegree,
+} from '../dms/types.js';
+import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../orders.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { startCall, type SharedCall } from './calls.js';
-import type { Semaphore, TokenBucket } from './gates.js';
 import {
   emptyMemory,
   orderKey,
@@ -14,7 +21,10 @@ import {
   type Change,
   type OrderMemory,
 } from './order-state.js';
-import type { ApiRecorder, OrderAnswer, OrderOutcome, ScrapeResult } from './types.js';
+import type { OrderAnswer, OrderOutcome, ScrapeRecorder, ScrapeResult } from './types.js';
+
+/** One GetDataTrackJobDegree in flight, shared by every scrape that needs it. */
+type SharedCall = GatedCall<JobDegree>;
 
 /** Everything one scrape needs from the current configuration; swapped as a whole on reload. */
 export interface ScrapeTarget {
@@ -34,7 +44,7 @@ export interface ScrapeTarget {
 }
 
 export interface CollectorDeps {
-  readonly recorder: ApiRecorder;
+  readonly recorder: ScrapeRecorder;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** 0..1 for retry jitter; Math.random unless a test fixes it. */
@@ -87,14 +97,16 @@ export function createCollector(deps: CollectorDeps): Collector {
       deps.recorder.answerReused('in_flight');
       return running;
     }
-    const call = startCall(order, {
-      client: target.clientFor(order.profile),
-      slots: target.slots,
-      bucket: target.bucketFor(order.profile),
+    // A scrape that gives up leaves the call running to scrape.timeout: its answer is remembered for
+    // the next scrape (see dms/gated-call.ts for the rule every DMS call follows).
+    const call = startGatedCall(jobDegreeOf(order, target.clientFor(order.profile)), {
+      gates: { bucket: target.bucketFor(order.profile), slots: target.slots },
       recorder: deps.recorder,
       clock,
-      timeoutMs: target.settings.timeoutMs,
       random,
+      profile: order.profile,
+      timeoutMs: target.settings.timeoutMs,
+      keepAnswer: true,
     });
     inFlight.set(key, call);
     // The memory exists from the call's start; an order forgotten before its call ends (removed by
@@ -210,6 +222,11 @@ export function createCollector(deps: CollectorDeps): Collector {
       }
     });
   }
+}
+
+function jobDegreeOf(order: TrackedOrder, client: DmsClient): DmsAction<JobDegree> {
+  const request = { orderId: order.id, tid: order.tid };
+  return { name: ACTION_GET_JOB_DEGREE, send: (options) => client.getJobDegree(request, options) };
 }
 
 function answerOf(result: DmsResult): OrderAnswer {

@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createCollector, type ScrapeTarget } from '../../src/collector/collector.js';
-import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/collector/gates.js';
-import type { ApiRecorder, OrderOutcome, ReuseReason } from '../../src/collector/types.js';
+import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/dms/gates.js';
+import type { OrderOutcome, ReuseReason, ScrapeRecorder } from '../../src/collector/types.js';
 import type { ScrapeSettings } from '../../src/config/schema.js';
-import type { TrackedOrder } from '../../src/discovery/types.js';
+import type { TrackedOrder } from '../../src/orders.js';
 import {
   DEADLINE_ERROR,
   type DmsClient,
@@ -64,7 +64,7 @@ class HandDms implements DmsClient {
   }
 }
 
-class CountingRecorder implements ApiRecorder {
+class CountingRecorder implements ScrapeRecorder {
   requests: Array<string | undefined> = [];
   reused: ReuseReason[] = [];
   retries: string[] = [];
