@@ -15,6 +15,7 @@ import {
 } from '../../src/dms/types.js';
 import { err, ok } from '../../src/util/result.js';
 import { ManualClock } from '../support/clock.js';
+import { DEFAULT_SCRAPE_SETTINGS } from '../support/settings.js';
 
 // The collector with a DMS client whose answers the test gives by hand, and a clock that moves only
 // when told: every case is exact, whatever the machine's load.
@@ -99,15 +100,8 @@ function degree(status: JobStatus, ratio = 0.5): JobDegree {
 const RUNNING = ok(degree('DOWNLOADING'));
 const FINISHED = ok(degree('FILTER_SUCCESS', 1));
 
-const SETTINGS: ScrapeSettings = {
-  timeoutMs: 10_000,
-  timeoutOffsetMs: 500,
-  concurrency: 8,
-  terminalRecheckMs: 600_000,
-  minIntervalMs: 0,
-  maxAgeMs: 0,
-  probeUnknownOrders: 0,
-};
+// Every scrape asks DMS unless a case says otherwise: no min_interval, no stale answers.
+const SETTINGS: ScrapeSettings = { ...DEFAULT_SCRAPE_SETTINGS, minIntervalMs: 0, maxAgeMs: 0 };
 
 function orders(...ids: number[]): TrackedOrder[] {
   return ids.map((id) => ({ id, name: '', profile: 'default', tid: undefined, source: 'config' }));
