@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ScrapeSettings } from '../config/schema.js';
 import type { Semaphore, TokenBucket } from '../dms/gates.js';
-import { startGatedCall, type DmsAction, type GatedCall } from '../dms/gated-call.js';
+import { startGatedCall, type CallRoute, type DmsAction, type GatedCall } from '../dms/gated-call.js';
 import {
   ACTION_GET_JOB_DEGREE,
   DEADLINE_ERROR,
@@ -25,6 +25,11 @@ import type { OrderAnswer, OrderOutcome, ScrapeRecorder, ScrapeResult } from './
 
 /** One GetDataTrackJobDegree in flight, shared by every scrape that needs it. */
 type SharedCall = GatedCall<JobDegree>;
+
+interface ProfileRoute {
+  readonly client: DmsClient;
+  readonly route: CallRoute;
+}
 
 /** Everything one scrape needs from the current configuration; swapped as a whole on reload. */
 export interface ScrapeTarget {
@@ -90,24 +95,35 @@ export function createCollector(deps: CollectorDeps): Collector {
     return memory;
   };
 
+  /** How one scrape's calls for a profile go: made once per profile and scrape, not once per call. */
+  const routeFor = (target: ScrapeTarget, profile: string, routes: Map<string, ProfileRoute>) => {
+    let known = routes.get(profile);
+    if (known === undefined) {
+      // A scrape that gives up leaves the call running to scrape.timeout: its answer is remembered
+      // for the next scrape (dms/gated-call.ts has the rule every DMS call follows).
+      const route: CallRoute = {
+        gates: { bucket: target.bucketFor(profile), slots: target.slots },
+        recorder: deps.recorder,
+        clock,
+        random,
+        profile,
+        timeoutMs: target.settings.timeoutMs,
+        keepAnswer: true,
+      };
+      known = { client: target.clientFor(profile), route };
+      routes.set(profile, known);
+    }
+    return known;
+  };
+
   /** The shared call for an order, started (oldest answers first: the caller sorts) if none runs. */
-  const callFor = (target: ScrapeTarget, order: TrackedOrder, key: string): SharedCall => {
+  const callFor = (order: TrackedOrder, key: string, { client, route }: ProfileRoute): SharedCall => {
     const running = inFlight.get(key);
     if (running !== undefined && !running.abandoned) {
       deps.recorder.answerReused('in_flight');
       return running;
     }
-    // A scrape that gives up leaves the call running to scrape.timeout: its answer is remembered for
-    // the next scrape (see dms/gated-call.ts for the rule every DMS call follows).
-    const call = startGatedCall(jobDegreeOf(order, target.clientFor(order.profile)), {
-      gates: { bucket: target.bucketFor(order.profile), slots: target.slots },
-      recorder: deps.recorder,
-      clock,
-      random,
-      profile: order.profile,
-      timeoutMs: target.settings.timeoutMs,
-      keepAnswer: true,
-    });
+    const call = startGatedCall(jobDegreeOf(order, client), route);
     inFlight.set(key, call);
     // The memory exists from the call's start; an order forgotten before its call ends (removed by
     // a reload, or no longer probed) stays forgotten, so memory never outgrows the orders followed.
@@ -168,8 +184,9 @@ export function createCollector(deps: CollectorDeps): Collector {
       // Oldest answers first: when the deadline or the rate limit cuts a scrape short, the orders
       // left out are the ones asked most recently, so every order is refreshed within a few scrapes.
       needed.sort((a, b) => a.lastAttemptMs - b.lastAttemptMs);
+      const routes = new Map<string, ProfileRoute>();
       const pending: Pending[] = needed.map((n) => {
-        const call = callFor(target, n.order, n.key);
+        const call = callFor(n.order, n.key, routeFor(target, n.order.profile, routes));
         call.join(deadlineMs);
         return { ...n, call, done: false };
       });
