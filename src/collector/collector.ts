@@ -1,17 +1,9 @@
 import type { Logger } from 'pino';
 import type { ScrapeSettings } from '../config/schema.js';
-import type { Semaphore, TokenBucket } from '../dms/gates.js';
-import { startGatedCall, type CallRoute, type DmsAction, type GatedCall } from '../dms/gated-call.js';
-import {
-  ACTION_GET_JOB_DEGREE,
-  DEADLINE_ERROR,
-  RATE_LIMIT_ERROR,
-  type DmsClient,
-  type DmsResult,
-  type JobDegree,
-} from '../dms/types.js';
+import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type DmsResult } from '../dms/types.js';
 import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../orders.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { jobDegreeCaller, type CallTarget, type SharedCall } from './job-degree-calls.js';
 import {
   emptyMemory,
   orderKey,
@@ -23,16 +15,8 @@ import {
 } from './order-state.js';
 import type { OrderAnswer, OrderOutcome, ScrapeRecorder, ScrapeResult } from './types.js';
 
-/** One GetDataTrackJobDegree in flight, shared by every scrape that needs it. */
-type SharedCall = GatedCall<JobDegree>;
-
-interface ProfileRoute {
-  readonly client: DmsClient;
-  readonly route: CallRoute;
-}
-
 /** Everything one scrape needs from the current configuration; swapped as a whole on reload. */
-export interface ScrapeTarget {
+export interface ScrapeTarget extends CallTarget {
   /** The orders this scrape answers. */
   readonly orders: readonly TrackedOrder[];
   /**
@@ -41,11 +25,6 @@ export interface ScrapeTarget {
    */
   readonly population: readonly TrackedOrder[];
   readonly settings: ScrapeSettings;
-  /** Bounds DMS calls in flight across every scrape. */
-  readonly slots: Semaphore;
-  clientFor(profile: string): DmsClient;
-  /** The profile's rate limit, shared with every other DMS call made for it; undefined: none. */
-  bucketFor(profile: string): TokenBucket | undefined;
 }
 
 export interface CollectorDeps {
@@ -95,35 +74,14 @@ export function createCollector(deps: CollectorDeps): Collector {
     return memory;
   };
 
-  /** How one scrape's calls for a profile go: made once per profile and scrape, not once per call. */
-  const routeFor = (target: ScrapeTarget, profile: string, routes: Map<string, ProfileRoute>) => {
-    let known = routes.get(profile);
-    if (known === undefined) {
-      // A scrape that gives up leaves the call running to scrape.timeout: its answer is remembered
-      // for the next scrape (dms/gated-call.ts has the rule every DMS call follows).
-      const route: CallRoute = {
-        gates: { bucket: target.bucketFor(profile), slots: target.slots },
-        recorder: deps.recorder,
-        clock,
-        random,
-        profile,
-        timeoutMs: target.settings.timeoutMs,
-        keepAnswer: true,
-      };
-      known = { client: target.clientFor(profile), route };
-      routes.set(profile, known);
-    }
-    return known;
-  };
-
   /** The shared call for an order, started (oldest answers first: the caller sorts) if none runs. */
-  const callFor = (order: TrackedOrder, key: string, { client, route }: ProfileRoute): SharedCall => {
+  const callFor = (order: TrackedOrder, key: string, start: (order: TrackedOrder) => SharedCall) => {
     const running = inFlight.get(key);
     if (running !== undefined && !running.abandoned) {
       deps.recorder.answerReused('in_flight');
       return running;
     }
-    const call = startGatedCall(jobDegreeOf(order, client), route);
+    const call = start(order);
     inFlight.set(key, call);
     // The memory exists from the call's start; an order forgotten before its call ends (removed by
     // a reload, or no longer probed) stays forgotten, so memory never outgrows the orders followed.
@@ -184,9 +142,9 @@ export function createCollector(deps: CollectorDeps): Collector {
       // Oldest answers first: when the deadline or the rate limit cuts a scrape short, the orders
       // left out are the ones asked most recently, so every order is refreshed within a few scrapes.
       needed.sort((a, b) => a.lastAttemptMs - b.lastAttemptMs);
-      const routes = new Map<string, ProfileRoute>();
+      const start = jobDegreeCaller(target, { recorder: deps.recorder, clock, random });
       const pending: Pending[] = needed.map((n) => {
-        const call = callFor(n.order, n.key, routeFor(target, n.order.profile, routes));
+        const call = callFor(n.order, n.key, start);
         call.join(deadlineMs);
         return { ...n, call, done: false };
       });
@@ -239,11 +197,6 @@ export function createCollector(deps: CollectorDeps): Collector {
       }
     });
   }
-}
-
-function jobDegreeOf(order: TrackedOrder, client: DmsClient): DmsAction<JobDegree> {
-  const request = { orderId: order.id, tid: order.tid };
-  return { name: ACTION_GET_JOB_DEGREE, send: (options) => client.getJobDegree(request, options) };
 }
 
 function answerOf(result: DmsResult): OrderAnswer {
