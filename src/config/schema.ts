@@ -143,7 +143,7 @@ export const profileShape = {
   })
     .optional()
     .describe(
-      'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](README.md#quota-protection)). Left out: no limit.',
+      'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](docs/operations.md#quota-protection)). Left out: no limit.',
     ),
 };
 

@@ -1,27 +1,27 @@
 /**
- * The README's Operations section: the worked quota example is recomputed from the assumptions it
- * states and agrees with the Deploy section's formula, the rate-limit sizing quotes what the quota
- * test checks, and the links into it and out of it point at things that exist.
+ * docs/operations.md: the worked quota example is recomputed from the assumptions it states and
+ * agrees with docs/deploy.md's formula, and the rate-limit sizing quotes what the quota test checks.
+ * (Its links are checked with every other page's, in links.test.ts.)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { anchors, section, seconds } from './support/markdown.js';
+import { section, seconds } from '../support/markdown.js';
 
-const readme = readFileSync('README.md', 'utf8');
+const operations = readFileSync('docs/operations.md', 'utf8');
+const deployDoc = readFileSync('docs/deploy.md', 'utf8');
 const MONTH_S = 30 * 24 * 3600;
 
 /** The captures of `pattern` in `text`, line breaks read as spaces (prose may wrap anywhere). */
 function match(text: string, pattern: RegExp): string[] {
   const found = pattern.exec(text.replace(/\s+/g, ' '));
-  if (found === null) throw new Error(`the README no longer says ${pattern}`);
+  if (found === null) throw new Error(`docs/operations.md no longer says ${pattern}`);
   return found.slice(1).map((s) => s ?? '');
 }
 
 const number = (text: string): number => Number(text.replace(/,/g, ''));
 
-describe('README, Operations', () => {
-  const operations = section(readme, '## Operations');
-  const example = section(operations, '#### Worked example: DMS calls per month');
+describe('docs/operations.md', () => {
+  const example = section(operations, '### Worked example: DMS calls per month');
 
   /** What the worked example assumes, read from its text. */
   function assumptions() {
@@ -70,11 +70,11 @@ describe('README, Operations', () => {
     expect(rows()).toEqual({ a: [...a, (a[0] ?? 0) + (a[1] ?? 0)], b: [...b, (b[0] ?? 0) + (b[1] ?? 0)] });
   });
 
-  it('agrees with the Deploy section: (b) costs what one Prometheus costs there, (a) twice its figure without memory', () => {
-    const deploy = section(readme, '### DMS calls per month');
+  it('agrees with docs/deploy.md: (b) costs what one Prometheus costs there, (a) twice its figure without memory', () => {
+    const deploy = section(deployDoc, '## DMS calls per month');
     expect(deploy).toContain('**N × 2,592,000 / I**');
     expect(deploy).toContain('**(N − F) × 2,592,000 / I + F × 2,592,000 / max(R, I)**');
-    // When a second Prometheus does not double the cost: the Deploy section must say it too.
+    // When a second Prometheus does not double the cost: docs/deploy.md must say it too.
     expect(deploy).toContain('`scrape.min_interval` is at least half the scrape interval');
     const { n, i, servers, finished: f, r } = assumptions();
     const { a = [], b = [] } = rows();
@@ -83,7 +83,7 @@ describe('README, Operations', () => {
   });
 
   it('quotes the rate-limit sizing the quota test checks', () => {
-    const sizing = section(operations, '#### Rate limit');
+    const sizing = section(operations, '### Rate limit');
     const [orders = 0, rps = 0, burst = 0, interval = 0, budget = 0] = match(
       sizing,
       /([\d,]+) orders, (\d+) calls\/s, burst (\d+), a (\d+) s interval and a ([\d.]+) s budget/,
@@ -105,15 +105,5 @@ describe('README, Operations', () => {
     ])
       expect(test).toContain(constant);
     expect(orders).toBe(1_000);
-  });
-
-  it('links to files and headings that exist, and is the target CONFIGURATION.md names', () => {
-    for (const [, path] of operations.matchAll(/\]\(((?:test|docs|soak)\/[^)#]+)\)/g))
-      expect(existsSync(path ?? ''), path).toBe(true);
-    const headings = anchors(readme);
-    // Every link inside the README, not only this section's: the sections link to each other.
-    for (const [, anchor] of readme.matchAll(/\]\(#([\w-]+)\)/g)) expect(headings, anchor).toContain(anchor);
-    for (const [, anchor] of readFileSync('CONFIGURATION.md', 'utf8').matchAll(/README\.md#([\w-]+)/g))
-      expect(headings, anchor).toContain(anchor);
   });
 });
