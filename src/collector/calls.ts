@@ -1,7 +1,7 @@
+import { err } from 'yaml-files';
 import type { Order } from '../config/schema.js';
 import { ACTION_GET_JOB_DEGREE, type DmsClient, type DmsResult } from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
-import { err } from '../util/result.js';
 import { enterGates, type Semaphore, type Ticket, type TokenBucket } from './gates.js';
 import type { ApiRecorder } from './types.js';
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { err, zonedTime, type Result, type ZonedTime } from 'yaml-files';
 import type { DiscoverySettings } from '../config/schema.js';
 import type { Semaphore, TokenBucket } from '../collector/gates.js';
 import type { ApiRecorder } from '../collector/types.js';
@@ -10,8 +11,6 @@ import {
   type DmsError,
 } from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
-import { err, type Result } from '../util/result.js';
-import { zonedTime, type ZonedTime } from '../util/zoned-time.js';
 import { gatedCall } from './gated-call.js';
 import { listAllTickets } from './paging.js';
 import { selectTickets } from './select.js';

@@ -1,7 +1,7 @@
+import { err, type Result } from 'yaml-files';
 import { enterGates, type Gates, type Ticket } from '../collector/gates.js';
 import { DEADLINE_ERROR, type DmsError } from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
-import { err, type Result } from '../util/result.js';
 
 /**
  * One DMS call made the way scrapes make theirs: through the profile's rate limit and a process-wide

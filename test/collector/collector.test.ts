@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { err, ok } from 'yaml-files';
 import { createCollector, type ScrapeTarget } from '../../src/collector/collector.js';
 import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/collector/gates.js';
 import type { ApiRecorder, OrderOutcome, ReuseReason } from '../../src/collector/types.js';
@@ -13,7 +14,6 @@ import {
   type JobStatus,
   type Ratio,
 } from '../../src/dms/types.js';
-import { err, ok } from '../../src/util/result.js';
 import { ManualClock } from '../support/clock.js';
 
 // The collector with a DMS client whose answers the test gives by hand, and a clock that moves only

@@ -1,4 +1,4 @@
-// Every relative link in the README, CONFIGURATION.md and docs/ leads somewhere: the file exists
+// Every relative link in the README, CONFIGURATION.md, docs/ and the packages' READMEs leads somewhere: the file exists
 // inside the repository and, for `#anchor` links, the target page has that heading. The README is the
 // front door: it links to every page under docs/.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +10,12 @@ const DOCS = readdirSync('docs')
   .filter((name) => name.endsWith('.md'))
   .map((name) => `docs/${name}`)
   .sort();
-const PAGES = ['README.md', 'CONFIGURATION.md', ...DOCS];
+/** The workspace packages' READMEs (packages/NAME/README.md) are pages of the repository too. */
+const PACKAGE_PAGES = readdirSync('packages')
+  .map((name) => `packages/${name}/README.md`)
+  .filter((page) => existsSync(page))
+  .sort();
+const PAGES = ['README.md', 'CONFIGURATION.md', ...DOCS, ...PACKAGE_PAGES];
 
 /** What is wrong with `target` as written in `page`, or undefined when it leads somewhere. */
 function brokenLink(page: string, target: string): string | undefined {
@@ -24,7 +29,7 @@ function brokenLink(page: string, target: string): string | undefined {
   return anchors(readFileSync(file, 'utf8')).has(anchor) ? undefined : `${file} has no heading #${anchor}`;
 }
 
-describe('links in the README, CONFIGURATION.md and docs/', () => {
+describe("links in the README, CONFIGURATION.md, docs/ and the packages' READMEs", () => {
   it.each(PAGES)('%s: every relative link resolves', (page) => {
     const broken = linkTargets(readFileSync(page, 'utf8')).flatMap((target) => {
       const problem = brokenLink(page, target);
