@@ -1,9 +1,17 @@
-# Build: compile TypeScript with dev dependencies.
+# Build: compile TypeScript with dev dependencies. The workspace packages (packages/*: the DMS simulator
+# that --demo starts, and the YAML file toolkit) are built before the exporter, by `tsc -b`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# npm ci needs every workspace's package.json to match the lock file.
 COPY package.json package-lock.json ./
+COPY packages/yaml-files/package.json ./packages/yaml-files/
+COPY packages/dms-simulator/package.json ./packages/dms-simulator/
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.base.json tsconfig.build.json ./
+COPY packages/yaml-files/tsconfig.build.json ./packages/yaml-files/
+COPY packages/yaml-files/src ./packages/yaml-files/src
+COPY packages/dms-simulator/tsconfig.build.json ./packages/dms-simulator/
+COPY packages/dms-simulator/src ./packages/dms-simulator/src
 COPY src ./src
 RUN npm run build
 
@@ -22,8 +30,14 @@ LABEL org.opencontainers.image.title="dms-datatrack-exporter" \
       org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production DMS_EXPORTER_REVISION=${REVISION}
 WORKDIR /app
+# Production dependencies, the workspace packages linked into node_modules/ as npm ci does, then
+# the compiled exporter and packages.
 COPY package.json package-lock.json ./
+COPY packages/yaml-files/package.json ./packages/yaml-files/
+COPY packages/dms-simulator/package.json ./packages/dms-simulator/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/packages/yaml-files/dist ./packages/yaml-files/dist
+COPY --from=build /app/packages/dms-simulator/dist ./packages/dms-simulator/dist
 COPY --from=build /app/dist ./dist
 COPY config.yaml /etc/dms-datatrack-exporter/config.yaml
 # Arguments given to `run` replace CMD, so `run IMAGE --log.level=debug` drops --config.file and the

@@ -14,7 +14,7 @@ import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { signRequest } from '../src/dms/sign.js';
 import { createTransport } from '../src/dms/transport.js';
-import { callJobDegree } from '../test/simulator/client.js';
+import { callJobDegree } from '../test/support/sdk-client.js';
 import { whole } from './flags.js';
 import { median } from './stats.js';
 
@@ -67,7 +67,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const child = fork(new URL(import.meta.url), ['--serve-only'], { execArgv: ['--import', 'tsx'] });
+  const child = fork(new URL(import.meta.url), ['--serve-only'], {
+    execArgv: ['--conditions=source', '--import', 'tsx'],
+  });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
   const endpoint = `127.0.0.1:${port}`;
   const credential = {

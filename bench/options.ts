@@ -23,8 +23,8 @@ export interface BenchOptions {
   readonly modes: readonly Mode[];
   readonly baselines: readonly Baseline[];
   readonly out: string;
-  /** The README whose Performance table is rewritten, or undefined to leave it alone. */
-  readonly readme: string | undefined;
+  /** The Markdown file whose table between the bench markers is rewritten; undefined: left alone. */
+  readonly tableFile: string | undefined;
   readonly quick: boolean;
 }
 
@@ -39,8 +39,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --baselines=sequential,naive-prom-client
                            which baselines to run beside the exporter (default both; "none" for none)
   --out=FILE               results file (default bench/results.json)
-  --no-readme              leave README.md alone (default: rewrite its table between the bench markers)
-  --quick                  --n=100,1000 --rounds=2 --baseline-budget=3s --no-readme, unless given
+  --no-docs                leave docs/performance.md alone (default: rewrite its table between the markers)
+  --quick                  --n=100,1000 --rounds=2 --baseline-budget=3s --no-docs, unless given
   --help                   print this help
 `;
 
@@ -65,7 +65,7 @@ const FLAGS = {
   modes: { type: 'string' },
   baselines: { type: 'string' },
   out: { type: 'string' },
-  'no-readme': { type: 'boolean', default: false },
+  'no-docs': { type: 'boolean', default: false },
   quick: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -76,7 +76,7 @@ export type ParsedArgs =
   | { readonly kind: 'error'; readonly message: string };
 
 /** Pure: argv to options, or the first mistake. Explicit flags win over --quick. */
-export function parseBenchArgs(argv: readonly string[], readme = 'README.md'): ParsedArgs {
+export function parseBenchArgs(argv: readonly string[], tableFile = 'docs/performance.md'): ParsedArgs {
   let values;
   try {
     ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
@@ -98,7 +98,7 @@ export function parseBenchArgs(argv: readonly string[], readme = 'README.md'): P
         baselines:
           text.baselines === 'none' ? [] : oneOf(list(text.baselines, 'baselines'), BASELINES, 'baselines'),
         out: text.out,
-        readme: values['no-readme'] || values.quick ? undefined : readme,
+        tableFile: values['no-docs'] || values.quick ? undefined : tableFile,
         quick: values.quick,
       },
     };

@@ -1,12 +1,12 @@
 // Everything the bench takes from src/, in one place: the DMS client seam the baselines call, the
 // metric names they export and the harness reads, the duration syntax. When one of these interfaces
 // changes, this file is the one to fix.
+import { parseDuration } from 'yaml-files';
 import { Secret } from '../src/config/secret.js';
 import { MAX_CONCURRENCY } from '../src/config/schema.js';
 import { createAlibabaDmsClient } from '../src/dms/alibaba-client.js';
 import { ACTION_GET_JOB_DEGREE, JOB_STATUSES } from '../src/dms/types.js';
 import { METRICS } from '../src/metrics/catalogue.js';
-import { parseDuration } from '../src/util/duration.js';
 
 export { MAX_CONCURRENCY, parseDuration };
 

@@ -1,5 +1,5 @@
 // The results as text: the per-case table, the targets table and the machine line, in Markdown that
-// reads as well in a terminal as in the README.
+// reads as well in a terminal as in docs/performance.md.
 import type { BenchResults, CaseResult, TargetResult, VariantResult } from './results.js';
 
 const CASE_HEADER = [

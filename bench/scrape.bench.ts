@@ -3,7 +3,7 @@
  * scraped over HTTP against the simulator (also a separate process). For each order count and mode
  * (cold: running orders, every scrape calls DMS with simulated latency; warm: finished orders the
  * exporter serves from memory) the variants are scraped in interleaved rounds; figures are medians.
- * Writes bench/results.json and the README's Performance table. `npm run bench -- --help` for flags.
+ * Writes bench/results.json and the table in docs/performance.md. `npm run bench -- --help` for flags.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { EXPORTER_BIN } from '../test/support/process.js';
 import { BaselineHistory } from './estimate.js';
 import { describeMachine, describeRevision } from './machine.js';
 import { parseBenchArgs, USAGE, type Baseline, type BenchOptions, type Mode } from './options.js';
-import { rewriteReadme, writeResults } from './output.js';
+import { rewriteTable, writeResults } from './output.js';
 import { cpuResolutionMs } from './processes.js';
 import { casesTable, estimateNotes, formatMs, machineLine, targetsTable } from './report.js';
 import type { BenchResults, CaseResult, EstimatedVariant, VariantResult } from './results.js';
@@ -127,9 +127,9 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(`\n${text}\n`);
   await writeResults(options.out, results);
   progress(`\nwrote ${options.out}`);
-  if (options.readme !== undefined) {
-    await rewriteReadme(options.readme, text);
-    progress(`rewrote the Performance table in ${options.readme}`);
+  if (options.tableFile !== undefined) {
+    await rewriteTable(options.tableFile, text);
+    progress(`rewrote the table in ${options.tableFile}`);
   }
   return 0;
 }

@@ -7,8 +7,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
+import { DURATION_PATTERN } from 'yaml-files';
 import { configSchema } from '../src/config/schema.js';
-import { DURATION_PATTERN } from '../src/util/duration.js';
 
 type JsonSchema = Record<string, unknown> & {
   properties?: Record<string, JsonSchema>;

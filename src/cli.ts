@@ -19,18 +19,22 @@ export interface ExporterFlags {
   readonly enableLifecycle: boolean;
 }
 
+/** `simulate`: the DMS simulator package serving a scenario file. */
+export interface SimulateFlags {
+  readonly listen: ListenAddress;
+  readonly scenarioFile: string;
+  readonly logLevel: LevelWithSilent;
+  readonly logFormat: LogFormat;
+}
+
 export type Command =
   | { readonly kind: 'exporter'; readonly flags: ExporterFlags }
-  | {
-      readonly kind: 'simulate';
-      readonly listen: ListenAddress;
-      readonly scenarioFile: string;
-      readonly logLevel: LevelWithSilent;
-      readonly logFormat: LogFormat;
-    }
+  | ({ readonly kind: 'simulate' } & SimulateFlags)
   | { readonly kind: 'help' }
+  | { readonly kind: 'simulate_help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'usage_error'; readonly message: string };
+  /** `usage` says which usage text goes with the message: the exporter's, or simulate's. */
+  | { readonly kind: 'usage_error'; readonly message: string; readonly usage: 'exporter' | 'simulate' };
 
 export const USAGE = `Usage: dms-datatrack-exporter [flags]
        dms-datatrack-exporter simulate --scenario=FILE [--listen=HOST:PORT] [--log.level=L] [--log.format=F]
@@ -54,9 +58,21 @@ Flags:
   --version                    print the version and exit
   --help                       print this help and exit
 
-simulate: serve a simulated DMS API (signature-checking) for tests and demos.
-  --scenario=FILE              scenario file (see docs/simulator.md)
+simulate: serve a simulated DMS API (signature-checking) for tests and demos;
+  dms-datatrack-exporter simulate --help lists its flags.
+`;
+
+export const SIMULATE_USAGE = `Usage: dms-datatrack-exporter simulate --scenario=FILE [--listen=HOST:PORT] [--log.level=L] [--log.format=F]
+
+A simulated DMS API for tests and demos: Alibaba's API gateway in front of DMS, checking signatures,
+answering from a scenario file. SIGHUP reads the file's credentials again.
+
+Flags:
+  --scenario=FILE              scenario file (the format: packages/dms-simulator/README.md)
   --listen=HOST:PORT           address to listen on (default: 127.0.0.1:0, a free port)
+  --log.level=LEVEL            debug, info, warn or error (default: info)
+  --log.format=FORMAT          logfmt or json (default: logfmt)
+  --help                       print this help and exit
 `;
 
 const EXPORTER_OPTIONS = {
@@ -77,6 +93,7 @@ const EXPORTER_OPTIONS = {
 
 const SIMULATE_OPTIONS = {
   scenario: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
   listen: { type: 'string', default: '127.0.0.1:0' },
   'log.level': { type: 'string', default: 'info' },
   'log.format': { type: 'string', default: 'logfmt' },
@@ -84,11 +101,12 @@ const SIMULATE_OPTIONS = {
 
 /** Pure: argv (without node and script) to what to do. Every mistake is a usage_error with a reason. */
 export function parseCommandLine(argv: readonly string[]): Command {
+  const usage = argv[0] === 'simulate' ? 'simulate' : 'exporter';
   try {
-    return argv[0] === 'simulate' ? parseSimulate(argv.slice(1)) : parseExporter(argv);
+    return usage === 'simulate' ? parseSimulate(argv.slice(1)) : parseExporter(argv);
   } catch (err) {
     // parseArgs throws TypeErrors with a readable message for unknown flags and missing values.
-    return { kind: 'usage_error', message: err instanceof Error ? err.message : String(err) };
+    return { kind: 'usage_error', message: err instanceof Error ? err.message : String(err), usage };
   }
 }
 
@@ -103,11 +121,11 @@ function parseExporter(argv: readonly string[]): Command {
   if (values.version) return { kind: 'version' };
   const listen = values['web.listen-address'] ?? `${values.demo ? '127.0.0.1' : ''}:${DEFAULT_PORT}`;
   const common = parseCommon(listen, values['log.level'], values['log.format']);
-  if (typeof common === 'string') return { kind: 'usage_error', message: common };
+  if (typeof common === 'string') return exporterUsageError(common);
   const maxBytes = positiveCount('--config.max-bytes', values['config.max-bytes']);
   const maxOrders = positiveCount('--config.max-orders', values['config.max-orders']);
-  if (typeof maxBytes === 'string') return { kind: 'usage_error', message: maxBytes };
-  if (typeof maxOrders === 'string') return { kind: 'usage_error', message: maxOrders };
+  if (typeof maxBytes === 'string') return exporterUsageError(maxBytes);
+  if (typeof maxOrders === 'string') return exporterUsageError(maxOrders);
   return {
     kind: 'exporter',
     flags: {
@@ -130,11 +148,16 @@ function parseSimulate(argv: readonly string[]): Command {
     strict: true,
     allowPositionals: false,
   });
+  if (values.help) return { kind: 'simulate_help' };
   if (values.scenario === undefined)
-    return { kind: 'usage_error', message: 'simulate needs --scenario=FILE' };
+    return { kind: 'usage_error', message: 'simulate needs --scenario=FILE', usage: 'simulate' };
   const common = parseCommon(values.listen, values['log.level'], values['log.format']);
-  if (typeof common === 'string') return { kind: 'usage_error', message: common };
+  if (typeof common === 'string') return { kind: 'usage_error', message: common, usage: 'simulate' };
   return { kind: 'simulate', scenarioFile: values.scenario, ...common };
+}
+
+function exporterUsageError(message: string): Command {
+  return { kind: 'usage_error', message, usage: 'exporter' };
 }
 
 function positiveCount(flag: string, text: string): number | string {

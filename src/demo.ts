@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { scenarioFromYaml, startSimulator, type Scenario } from 'dms-simulator';
 import type { Logger } from 'pino';
 import { configFromText } from './config/load.js';
 import type { ConfigSource } from './runtime.js';
-import { parseScenario } from './simulator/scenario-file.js';
-import type { Scenario } from './simulator/scenario.js';
-import { startSimulator } from './simulator/server.js';
 
 // Everything `--demo` is: a built-in simulator with generated credentials, tickets whose jobs move
 // through every state, and an exporter config that finds them by ticket discovery (no order ids to
@@ -56,9 +54,7 @@ repeat_every: 10m
 orders:${ORDERS}
 tickets:${TICKETS}
 `;
-  const parsed = parseScenario(text, 'demo scenario');
-  if (!parsed.ok) throw new Error(parsed.error.join('\n'));
-  return parsed.value;
+  return scenarioFromYaml(text, 'demo scenario');
 }
 
 export interface Demo {

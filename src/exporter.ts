@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import type { Logger } from 'pino';
+import { ok, type Result } from 'yaml-files';
 import { createCollector, type Collector } from './collector/collector.js';
 import { DiscoveryService } from './discovery/service.js';
 import { createAlibabaDmsClient } from './dms/alibaba-client.js';
@@ -8,7 +9,6 @@ import { createSelfMetrics, type BuildInfo } from './metrics/self-metrics.js';
 import { openRuntimeStore, type ClientFactory, type ConfigSource, type RuntimeStore } from './runtime.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { listen, type ListenAddress, type ListeningServer } from './util/http-server.js';
-import { ok, type Result } from './util/result.js';
 import type { WebConfig } from './web/load.js';
 import { createWebServer } from './web/server.js';
 

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
+import { serveScenarioFile } from 'dms-simulator';
 import type { Logger } from 'pino';
-import { USAGE, parseCommandLine, type ExporterFlags } from './cli.js';
+import { SIMULATE_USAGE, USAGE, parseCommandLine, type ExporterFlags, type SimulateFlags } from './cli.js';
 import { loadConfigFile } from './config/load.js';
 import { startDemo } from './demo.js';
 import { createExporter } from './exporter.js';
 import { createLogger } from './logging.js';
-import { loadScenarioFile } from './simulator/scenario-file.js';
-import { startSimulator, type RunningSimulator } from './simulator/server.js';
-import type { ListenAddress, ListeningServer } from './util/http-server.js';
+import type { ListeningServer } from './util/http-server.js';
 import { describeWebConfig, readWebConfigFile, type WebConfigResult } from './web/load.js';
 
 // The only impure entry point: flags, files, signals, listening. Everything else is built by
@@ -30,14 +29,15 @@ async function main(argv: readonly string[]): Promise<number | 'serving'> {
       );
       return 0;
     case 'usage_error':
-      process.stderr.write(`error: ${command.message}\n\n${USAGE}`);
-      return 2;
-    case 'simulate':
-      return runSimulator(
-        command.scenarioFile,
-        command.listen,
-        createLogger(command.logLevel, command.logFormat),
+      process.stderr.write(
+        `error: ${command.message}\n\n${command.usage === 'simulate' ? SIMULATE_USAGE : USAGE}`,
       );
+      return 2;
+    case 'simulate_help':
+      process.stdout.write(SIMULATE_USAGE);
+      return 0;
+    case 'simulate':
+      return runSimulator(command);
     case 'exporter':
       return command.flags.configCheck ? checkConfig(command.flags) : runExporter(command.flags);
   }
@@ -108,44 +108,18 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
   return 'serving';
 }
 
-async function runSimulator(
-  file: string,
-  address: ListenAddress,
-  logger: Logger,
-): Promise<number | 'serving'> {
-  const loaded = await loadScenarioFile(file);
-  if (!loaded.ok) {
-    process.stderr.write(`${loaded.error.join('\n')}\n`);
+/** The DMS simulator package serving a scenario file; SIGHUP reads its credentials again. */
+async function runSimulator(flags: SimulateFlags): Promise<number | 'serving'> {
+  const logger = createLogger(flags.logLevel, flags.logFormat);
+  const { host = '0.0.0.0', port } = flags.listen;
+  const served = await serveScenarioFile(flags.scenarioFile, { host, port, logger });
+  if (!served.ok) {
+    process.stderr.write(`${served.error.join('\n')}\n`);
     return 1;
   }
-  const simulator = await startSimulator({
-    scenario: loaded.value,
-    host: address.host ?? '0.0.0.0',
-    port: address.port,
-    logger,
-  });
-  logger.info(
-    { endpoint: simulator.endpoint, orders: loaded.value.orders.length },
-    'DMS simulator listening',
-  );
-  process.on('SIGHUP', () => void reloadSimulatorCredentials(file, simulator, logger));
-  shutdownOnSignals(logger, [() => simulator.close()]);
+  process.on('SIGHUP', () => void served.value.reloadCredentials());
+  shutdownOnSignals(logger, [() => served.value.simulator.close()]);
   return 'serving';
-}
-
-/** A rotated key or STS token without a restart: the scenario file's `credentials` apply from now on. */
-async function reloadSimulatorCredentials(
-  file: string,
-  simulator: RunningSimulator,
-  logger: Logger,
-): Promise<void> {
-  const loaded = await loadScenarioFile(file);
-  if (!loaded.ok) {
-    logger.error({ errors: loaded.error }, 'scenario reload failed; keeping the credentials');
-    return;
-  }
-  simulator.setCredentials(loaded.value.credentials);
-  logger.info({ keys: loaded.value.credentials.length }, 'simulator credentials reloaded');
 }
 
 /** Node as PID 1 ignores SIGTERM unless handled: close everything in order, then exit 0. */

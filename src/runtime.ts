@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { err, ok, type Result } from 'yaml-files';
 import type { ScrapeTarget } from './collector/collector.js';
 import type { Config, Profile } from './config/schema.js';
 import {
@@ -11,7 +12,6 @@ import {
 import type { DmsClient } from './dms/types.js';
 import { configured, type TrackedOrder } from './orders.js';
 import type { Clock } from './util/clock.js';
-import { err, ok, type Result } from './util/result.js';
 
 export type ClientFactory = (profile: Profile) => DmsClient;
 

@@ -35,6 +35,7 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['--config.max-orders=0'])).toEqual({
       kind: 'usage_error',
       message: 'invalid --config.max-orders "0": want a positive whole number',
+      usage: 'exporter',
     });
   });
 
@@ -76,6 +77,15 @@ describe('parseCommandLine', () => {
     const command = parseCommandLine(argv);
     expect(command.kind).toBe('usage_error');
     expect(command.kind === 'usage_error' && command.message).toContain(message);
+  });
+
+  it("answers a mistake after simulate with simulate's usage, and --help with its help", () => {
+    expect(parseCommandLine(['simulate', '--nope'])).toMatchObject({
+      kind: 'usage_error',
+      usage: 'simulate',
+    });
+    expect(parseCommandLine(['simulate', '--help'])).toEqual({ kind: 'simulate_help' });
+    expect(parseCommandLine(['simulate', '-h', '--scenario=s.yaml'])).toEqual({ kind: 'simulate_help' });
   });
 
   it('parses the simulate subcommand', () => {

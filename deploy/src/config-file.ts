@@ -12,7 +12,7 @@ const SCRAPE_AND_ORDERS = `scrape:
   timeout: 10s
   concurrency: 8
   # A ticket in a final state (FILTER_SUCCESS, DOWNLOAD_FAIL, FILTER_FAIL) is asked again only
-  # this often: the main saving in DMS calls (README, "DMS calls per month").
+  # this often: the main saving in DMS calls (docs/deploy.md, "DMS calls per month").
   terminal_recheck: 10m
 
 # The data-tracking tickets to watch. Empty: the exporter serves only its own metrics.

@@ -12,7 +12,7 @@ function buildRaw(): dashboard.Dashboard {
   const builder = new dashboard.DashboardBuilder(DASHBOARD_TITLE)
     .uid(DASHBOARD_UID)
     .description(
-      'Progress and failures of Alibaba Cloud DMS data-tracking tickets, from dms-datatrack-exporter. Alert runbooks: the exporter README, section "Alerts and runbooks".',
+      'Progress and failures of Alibaba Cloud DMS data-tracking tickets, from dms-datatrack-exporter. Alert runbooks: docs/runbooks.md in the dms-datatrack-exporter repository.',
     )
     .tags(['dms', 'alibaba-cloud', 'dms-datatrack-exporter'])
     .editable()

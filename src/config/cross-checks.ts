@@ -1,6 +1,4 @@
-import type { Problem } from '../yaml/problems.js';
-import { formatDuration } from '../util/duration.js';
-import type { Result } from '../util/result.js';
+import { formatDuration, type Problem, type Result } from 'yaml-files';
 import { DEFAULT_PROFILE_NAME, orderShape, profileShape, scrapeShape } from './schema.js';
 
 // Rules that span keys, run on the plain file contents after (and whatever the result of) the

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../util/result.js';
+import { err, ok, type Result } from 'yaml-files';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

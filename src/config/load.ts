@@ -1,9 +1,18 @@
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { excludeUnder, formatProblems, problemsFromZod, type Problem } from '../yaml/problems.js';
-import { toPlainValue } from '../yaml/plain.js';
-import { parseYamlSource, readBoundedText, readSmallFile } from '../yaml/source.js';
-import { err, ok, type Result } from '../util/result.js';
+import {
+  err,
+  excludeUnder,
+  formatProblems,
+  ok,
+  parseYamlSource,
+  problemsFromZod,
+  readBoundedText,
+  readSmallFile,
+  toPlainValue,
+  type Problem,
+  type Result,
+} from 'yaml-files';
 import { crossKeyProblems, type SecretFileReader } from './cross-checks.js';
 import { expandEnv, type Env } from './env.js';
 import { configSchema, type Config } from './schema.js';

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { isTimeZone } from '../util/zoned-time.js';
 import {
-  LONGEST_TIMER_MS,
   duration,
   flag,
   integer,
+  isTimeZone,
   list,
+  LONGEST_TIMER_MS,
   mapping,
   oneOf,
   pattern,
   text,
-} from '../yaml/fields.js';
+} from 'yaml-files';
 import { Secret, type SecretSource } from './secret.js';
 
 // The configuration file's one schema: its types (z.output), defaults, rules and descriptions.
@@ -143,7 +143,7 @@ export const profileShape = {
   })
     .optional()
     .describe(
-      'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](README.md#quota-protection)). Left out: no limit.',
+      'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](docs/operations.md#quota-protection)). Left out: no limit.',
     ),
 };
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { err, zonedTime, type Result, type ZonedTime } from 'yaml-files';
 import type { DiscoverySettings } from '../config/schema.js';
 import type { Gates } from '../dms/gates.js';
 import { callBefore, type CallRecorder } from '../dms/gated-call.js';
@@ -12,8 +13,6 @@ import {
 } from '../dms/types.js';
 import { ticketStatus, type TicketDetail, type TrackedOrder } from '../orders.js';
 import type { Clock } from '../util/clock.js';
-import { err, type Result } from '../util/result.js';
-import { zonedTime, type ZonedTime } from '../util/zoned-time.js';
 import { listAllTickets } from './paging.js';
 import { selectTickets, type ListedTicket } from './select.js';
 

@@ -1,5 +1,5 @@
+import { ok, type Result } from 'yaml-files';
 import type { DmsError, OrderPage, TicketSummary } from '../dms/types.js';
-import { ok, type Result } from '../util/result.js';
 
 /** A safety stop: 200 pages is 20,000 tickets at the default page size, far past max_orders' cap. */
 const MAX_PAGES = 200;

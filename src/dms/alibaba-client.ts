@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import { err, ok, type Result } from 'yaml-files';
 import type { Profile } from '../config/schema.js';
 import { raceAbort } from '../util/abort.js';
-import { err, ok, type Result } from '../util/result.js';
 import { interpretJobDegreeBody } from './answer.js';
 import { interpretListOrdersBody, interpretOrderDetailBody } from './ticket-answers.js';
 import {

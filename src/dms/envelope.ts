@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../util/result.js';
+import { err, ok, type Result } from 'yaml-files';
 import type { DmsError } from './types.js';
 
 // What every DMS answer shares (docs/dms-api.md): a JSON object with RequestId and Success, and on

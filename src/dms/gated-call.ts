@@ -1,5 +1,5 @@
+import { err, type Result } from 'yaml-files';
 import type { Clock } from '../util/clock.js';
-import { err, type Result } from '../util/result.js';
 import type { Gates } from './gates.js';
 import type { QueuePlace } from './queue.js';
 import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type CallOptions, type DmsError } from './types.js';

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { err, ok, type Result } from '../util/result.js';
+import { err, ok, type Result } from 'yaml-files';
 import type { SignedRequest } from './sign.js';
 
 // The HTTP exchange with the DMS gateway: one keep-alive agent per profile, a deadline per call that

@@ -1,5 +1,5 @@
+import { err, ok, type Result } from 'yaml-files';
 import type { ScrapeSettings } from '../config/schema.js';
-import { err, ok, type Result } from '../util/result.js';
 
 // Plain decimal seconds, as Prometheus writes them: no hex, exponent, sign or Infinity.
 const DECIMAL_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;

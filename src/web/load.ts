@@ -1,9 +1,19 @@
 import { dirname, resolve } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
-import { excludeUnder, formatProblems, problemsFromZod, type Problem } from '../yaml/problems.js';
-import { toPlainValue } from '../yaml/plain.js';
-import { decodeUtf8, parseYamlSource, readSmallFile, type YamlSource } from '../yaml/source.js';
-import { err, ok, type Result } from '../util/result.js';
+import {
+  decodeUtf8,
+  err,
+  excludeUnder,
+  formatProblems,
+  ok,
+  parseYamlSource,
+  problemsFromZod,
+  readSmallFile,
+  toPlainValue,
+  type Problem,
+  type Result,
+  type YamlSource,
+} from 'yaml-files';
 import { UNSUPPORTED_KEYS, webConfigSchema, type WebSettings } from './schema.js';
 import { readTlsMaterial, tlsRuleProblems } from './tls.js';
 

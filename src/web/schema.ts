@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { flag, list, mapping, oneOf, text } from 'yaml-files';
 import { Secret } from '../config/secret.js';
-import { flag, list, mapping, oneOf, text } from '../yaml/fields.js';
 import { CIPHER_SUITE_NAMES, CURVE_NAMES, TLS_VERSIONS } from './tls-names.js';
 
 // The web configuration file, in the Prometheus exporter-toolkit format (docs/web-configuration.md

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineHistory } from '../../bench/estimate.js';
 import { parseBenchArgs } from '../../bench/options.js';
-import { README_END, README_START, replaceBetweenMarkers } from '../../bench/output.js';
+import { TABLE_END, TABLE_START, replaceBetweenMarkers } from '../../bench/output.js';
 import type { BenchResults, MeasuredVariant } from '../../bench/results.js';
 import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
 const ORDERS = 5;
+const PERFORMANCE_DOC = 'docs/performance.md';
 
 function runBench(args: readonly string[]): Promise<Finished> {
   return runNode(['--import', 'tsx', 'bench/scrape.bench.ts', ...args]);
@@ -21,14 +22,14 @@ describe('npm run bench on 5 orders', () => {
   let dir: string;
   let results: BenchResults;
   let run: Finished;
-  let readmeBefore: string;
+  let docBefore: string;
 
   beforeAll(async () => {
     if (!existsSync(EXPORTER_BIN)) throw new Error(`${EXPORTER_BIN} is missing: npm run build first`);
     dir = await mkdtemp(join(tmpdir(), 'bench-test-'));
-    readmeBefore = await readFile('README.md', 'utf8');
+    docBefore = await readFile(PERFORMANCE_DOC, 'utf8');
     const out = join(dir, 'results.json');
-    run = await runBench([`--n=${ORDERS}`, '--rounds=1', '--latency=10ms', '--no-readme', `--out=${out}`]);
+    run = await runBench([`--n=${ORDERS}`, '--rounds=1', '--latency=10ms', '--no-docs', `--out=${out}`]);
     if (run.code !== 0) throw new Error(`bench exited with ${run.code}:\n${run.stderr}`);
     results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
   }, 60_000);
@@ -92,7 +93,7 @@ describe('npm run bench on 5 orders', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
-  it('lists every target, none measured on 5 orders, and leaves the README alone', async () => {
+  it('lists every target, none measured on 5 orders, and leaves docs/performance.md alone', async () => {
     expect(results.targets.map((t) => t.id)).toEqual([
       'warm_scrape_10k',
       'render_cpu_per_order',
@@ -103,16 +104,16 @@ describe('npm run bench on 5 orders', () => {
     ]);
     expect(results.targets.every((t) => t.measured === null && t.met === null)).toBe(true);
     expect(run.stdout).toContain('| case ');
-    expect(await readFile('README.md', 'utf8')).toBe(readmeBefore);
+    expect(await readFile(PERFORMANCE_DOC, 'utf8')).toBe(docBefore);
   });
 });
 
 describe('bench options and helpers', () => {
-  it('lets explicit flags win over --quick, which never writes the README', () => {
+  it('lets explicit flags win over --quick, which never writes docs/performance.md', () => {
     const parsed = parseBenchArgs(['--quick', '--rounds=3']);
     expect(parsed).toMatchObject({
       kind: 'run',
-      options: { orderCounts: [100, 1000], rounds: 3, readme: undefined, quick: true },
+      options: { orderCounts: [100, 1000], rounds: 3, tableFile: undefined, quick: true },
     });
   });
 
@@ -137,13 +138,21 @@ describe('bench options and helpers', () => {
     });
   });
 
-  it('rewrites only what lies between the README markers', () => {
-    const text = `before\n${README_START}\nold\n${README_END}\nafter\n`;
-    expect(replaceBetweenMarkers(text, 'new')).toBe(
-      `before\n${README_START}\n\nnew\n\n${README_END}\nafter\n`,
+  it('writes docs/performance.md by default, and its markers are there', async () => {
+    expect(parseBenchArgs([])).toMatchObject({ kind: 'run', options: { tableFile: PERFORMANCE_DOC } });
+    const doc = await readFile(PERFORMANCE_DOC, 'utf8');
+    expect(replaceBetweenMarkers(doc, 'new', PERFORMANCE_DOC)).toContain(
+      `${TABLE_START}\n\nnew\n\n${TABLE_END}`,
     );
-    expect(() => replaceBetweenMarkers('no markers', 'new')).toThrow(
-      `README has no ${README_START} ... ${README_END} section to rewrite`,
+  });
+
+  it('rewrites only what lies between the markers', () => {
+    const text = `before\n${TABLE_START}\nold\n${TABLE_END}\nafter\n`;
+    expect(replaceBetweenMarkers(text, 'new', 'x.md')).toBe(
+      `before\n${TABLE_START}\n\nnew\n\n${TABLE_END}\nafter\n`,
+    );
+    expect(() => replaceBetweenMarkers('no markers', 'new', 'x.md')).toThrow(
+      `x.md has no ${TABLE_START} ... ${TABLE_END} section to rewrite`,
     );
   });
 });

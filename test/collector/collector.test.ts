@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { err, ok } from 'yaml-files';
 import { createCollector, type ScrapeTarget } from '../../src/collector/collector.js';
 import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/dms/gates.js';
 import type { OrderOutcome, ReuseReason, ScrapeRecorder } from '../../src/collector/types.js';
@@ -13,7 +14,6 @@ import {
   type JobStatus,
   type Ratio,
 } from '../../src/dms/types.js';
-import { err, ok } from '../../src/util/result.js';
 import { ManualClock } from '../support/clock.js';
 import { DEFAULT_SCRAPE_SETTINGS } from '../support/settings.js';
 

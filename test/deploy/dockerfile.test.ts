@@ -12,6 +12,7 @@ const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
   version: string;
   license: string;
   scripts: Record<string, string>;
+  workspaces: string[];
 };
 /** The final stage: what the image runs. */
 const runStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
@@ -48,6 +49,17 @@ describe('Dockerfile', () => {
       `http://127.0.0.1:${METRICS_PORT}/-/healthy`,
     );
   });
+
+  it.each(packageJson.workspaces)(
+    'installs and copies the workspace package %s, which the exporter imports at run time (--demo)',
+    (folder) => {
+      const npmCi = instructions.findIndex((l) => l.startsWith('RUN npm ci --omit=dev'));
+      expect(npmCi).toBeGreaterThan(-1);
+      // npm ci links workspaces from their package.json, so it must be there before npm ci runs.
+      expect(instructions.slice(0, npmCi)).toContain(`COPY ${folder}/package.json ./${folder}/`);
+      expect(instructions.slice(npmCi)).toContain(`COPY --from=build /app/${folder}/dist ./${folder}/dist`);
+    },
+  );
 
   it('is built and run by `npm run image:check` (outside CI)', () => {
     expect(packageJson.scripts['image:check']).toBe('bash deploy/image-check.sh');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { err, ok } from 'yaml-files';
 import { listAllTickets } from '../../src/discovery/paging.js';
 import type { OrderPage, TicketSummary } from '../../src/dms/types.js';
-import { err, ok } from '../../src/util/result.js';
 
 function ticket(orderId: number): TicketSummary {
   return {

@@ -2,13 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from 'dms-simulator';
 import { Secret } from '../../src/config/secret.js';
 import type { Credentials, Profile, SignatureAlgorithm } from '../../src/config/schema.js';
 import { createAlibabaDmsClient } from '../../src/dms/alibaba-client.js';
 import type { DmsResult } from '../../src/dms/types.js';
 import { freePort } from '../support/services.js';
 import { TEST_KEY, scenarioFromYaml, scenarioYaml } from '../support/scenario.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
 
 const STS = {
   accessKeyId: 'STS.testKeyId0002',

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignatureAlgorithm } from '../../src/config/schema.js';
 import { signRequest } from '../../src/dms/sign.js';
 import { createTransport } from '../../src/dms/transport.js';
-import { callJobDegree } from '../simulator/client.js';
-import { startCapture, type CapturedRequest } from '../simulator/wire.js';
+import { callJobDegree } from '../support/sdk-client.js';
+import { startCapture, type CapturedRequest } from '../support/capture.js';
 
 // The exporter signs with the Alibaba SDK's functions but sends with node:http. Parity check: for the
 // same call it must send what @alicloud/openapi-client's own callApi sends, apart from the values that

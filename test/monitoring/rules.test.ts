@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KNOWN_METRIC_NAMES } from '../support/known-metrics.js';
+import { anchors } from '../support/markdown.js';
 import { metricNamesIn, promqlSyntaxErrors } from '../support/promql.js';
 import { runTool } from '../support/promtool.js';
 
@@ -17,21 +18,8 @@ const rulesText = readFileSync('prometheus/alerts.yml', 'utf8');
 const groups = (parse(rulesText) as { groups: { name: string; rules: AlertRule[] }[] }).groups;
 const rules = groups.flatMap((group) => group.rules);
 
-/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to dashes. */
-function githubAnchor(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\w\- ]/g, '')
-    .replace(/ /g, '-');
-}
-
-const docAnchors = new Set(
-  readFileSync('README.md', 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('#'))
-    .map((line) => githubAnchor(line.replace(/^#+/, ''))),
-);
+const RUNBOOKS = 'docs/runbooks.md';
+const runbookAnchors = anchors(readFileSync(RUNBOOKS, 'utf8'));
 
 describe('prometheus/ with the real tools', () => {
   it('promtool check rules prometheus/alerts.yml', () => {
@@ -87,9 +75,11 @@ describe('prometheus/alerts.yml', () => {
       // No runbook_url: the project has no published home; the first steps travel with the alert.
       expect(rule.annotations?.runbook_url).toBeUndefined();
       expect(rule.annotations?.runbook?.length).toBeGreaterThan(80);
-      expect(rule.annotations?.runbook).toContain(`README, `);
-      expect(rule.annotations?.runbook).toContain(rule.alert);
-      expect(docAnchors, `README.md needs a "${rule.alert}" heading`).toContain(rule.alert.toLowerCase());
+      const anchor = rule.alert.toLowerCase();
+      expect(rule.annotations?.runbook).toContain(
+        `Full runbook: ${RUNBOOKS}#${anchor} in the dms-datatrack-exporter repository.`,
+      );
+      expect(runbookAnchors, `${RUNBOOKS} needs a "${rule.alert}" heading`).toContain(anchor);
     },
   );
 

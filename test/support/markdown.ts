@@ -1,4 +1,5 @@
-// Reading the README and docs in tests: a section by its heading, the anchors GitHub gives headings.
+// Reading the README and docs in tests: a section by its heading, the anchors GitHub gives headings,
+// the links a page makes.
 
 /** The text under `heading` (e.g. `## Operations`) up to the next heading of the same or a higher level. */
 export function section(text: string, heading: string): string {
@@ -10,17 +11,47 @@ export function section(text: string, heading: string): string {
   return next < 0 ? rest : rest.slice(0, next);
 }
 
-/** GitHub's anchor for each heading: lower case, punctuation dropped, spaces to dashes. */
+/** The text with fenced code blocks blanked out (line count kept), so a `# comment` there is no heading. */
+function outsideFences(text: string): string {
+  let fenced = false;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) {
+        fenced = !fenced;
+        return '';
+      }
+      return fenced ? '' : line;
+    })
+    .join('\n');
+}
+
+/**
+ * GitHub's anchor for each heading: lower case, punctuation dropped (letters, digits, `_`, `-` and
+ * spaces stay), spaces to dashes; a repeated anchor gets `-1`, `-2`, ... as GitHub numbers them.
+ */
 export function anchors(text: string): Set<string> {
-  return new Set(
-    [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-      (m[1] ?? '')
-        .trim()
-        .toLowerCase()
-        .replace(/[^\w\- ]/g, '')
-        .replace(/ /g, '-'),
-    ),
-  );
+  const seen = new Map<string, number>();
+  const result = new Set<string>();
+  for (const [, heading = ''] of outsideFences(text).matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+      .replace(/ /g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    result.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return result;
+}
+
+/** Every link and image target of a page, outside code: `[text](target)`, `![alt](target)`, `[ref]: target`. */
+export function linkTargets(text: string): string[] {
+  const prose = outsideFences(text).replace(/`[^`\n]*`/g, '');
+  const inline = [...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)];
+  const references = [...prose.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/gm)];
+  return [...inline, ...references].map((m) => m[1] ?? '');
 }
 
 /** Seconds in a whole-unit duration as the docs write them (`90s`, `5m`, `1h`). */

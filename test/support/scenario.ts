@@ -1,5 +1,4 @@
-import { parseScenario } from '../../src/simulator/scenario-file.js';
-import type { Scenario } from '../../src/simulator/scenario.js';
+export { scenarioFromYaml } from 'dms-simulator';
 
 /** The access key the test scenarios accept (and the test configs use). */
 export const TEST_KEY = { accessKeyId: 'LTAItestKeyId0001', accessKeySecret: 'test-secret-Zq9pX2vK7' };
@@ -25,10 +24,4 @@ export function scenarioYaml(
   );
   const list = typeof orders === 'string' ? orders.replace(/\n$/, '') : orders.join('\n');
   return `credentials:\n${credentials.join('\n')}\n${options.extra ?? ''}orders:\n${list}\n`;
-}
-
-export function scenarioFromYaml(text: string): Scenario {
-  const parsed = parseScenario(text, 'scenario.yaml');
-  if (!parsed.ok) throw new Error(parsed.error.join('\n'));
-  return parsed.value;
 }

@@ -1,10 +1,9 @@
 import { Writable } from 'node:stream';
+import { startSimulator, type RunningSimulator, type Scenario } from 'dms-simulator';
 import { configFromText } from '../../src/config/load.js';
 import { createExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/logging.js';
 import type { RuntimeStore } from '../../src/runtime.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server.js';
-import type { Scenario } from '../../src/simulator/scenario.js';
 import type { Clock } from '../../src/util/clock.js';
 import { TEST_KEY } from './scenario.js';
 

@@ -1,0 +1,35 @@
+// The package's one entry (its package.json exports point here); README.md says what each part is for.
+
+export { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
+export {
+  LONGEST_TIMER_MS,
+  duration,
+  flag,
+  integer,
+  list,
+  mapping,
+  oneOf,
+  pattern,
+  text,
+  type DurationRange,
+} from './fields.js';
+export type { YamlPath } from './nodes.js';
+export { toPlainValue, type PlainOptions, type PlainResult, type StringExpander } from './plain.js';
+export { excludeUnder, formatProblems, problemsFromZod, type Problem } from './problems.js';
+export { err, ok, type Result } from './result.js';
+export {
+  decodeUtf8,
+  describeFsError,
+  formatBytes,
+  parseYamlSource,
+  readBoundedText,
+  readSmallFile,
+  type YamlSource,
+} from './source.js';
+export {
+  isTimeZone,
+  parseLocalTime,
+  utcFromDateTimeFields,
+  zonedTime,
+  type ZonedTime,
+} from './zoned-time.js';

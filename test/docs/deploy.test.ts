@@ -1,0 +1,49 @@
+/**
+ * docs/deploy.md: its DMS-call arithmetic is recomputed from the formula it states, and it still
+ * covers each way to deploy, with the sharding notes in their place. (Its links are checked with every
+ * other page's, in links.test.ts.)
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { section, seconds } from '../support/markdown.js';
+
+const deployDoc = readFileSync('docs/deploy.md', 'utf8');
+const MONTH_S = 30 * 24 * 3600;
+
+describe('docs/deploy.md', () => {
+  it('computes the DMS calls in its table from its own formula and the shipped defaults', () => {
+    const prometheus = parse(readFileSync('prometheus/prometheus.yml', 'utf8')) as {
+      scrape_configs: { job_name: string; scrape_interval: string }[];
+    };
+    const interval = seconds(prometheus.scrape_configs[0]?.scrape_interval ?? '');
+    const recheck = seconds(/terminal_recheck: (\w+)/.exec(readFileSync('config.yaml', 'utf8'))?.[1] ?? '');
+    expect([interval, recheck]).toEqual([60, 600]);
+
+    const table = section(deployDoc, '## DMS calls per month');
+    const rows = [...table.matchAll(/^\| ([\d,]+) +\| ([\d,]+) +\| ([\d,]+) +\| ([\d,]+) +\|$/gm)].map((m) =>
+      m.slice(1, 5).map((cell) => Number(cell.replace(/,/g, ''))),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    for (const [orders = 0, final = 0, without = 0, withMemory = 0] of rows) {
+      expect(without, `${orders} orders without memory`).toBe((orders * MONTH_S) / interval);
+      expect(withMemory, `${orders} orders, ${final} final`).toBe(
+        ((orders - final) * MONTH_S) / interval + (final * MONTH_S) / Math.max(recheck, interval),
+      );
+    }
+  });
+
+  it('covers Docker, compose, Kubernetes, managed Prometheus and keeps the sharding place marked', () => {
+    for (const heading of [
+      '## Docker',
+      '## Compose: the whole demo stack',
+      '## Kubernetes',
+      '## Managed Service for Prometheus (ARMS) on ACK',
+      '## DMS calls per month',
+      '## Sharding past one Prometheus',
+    ]) {
+      expect(deployDoc, heading).toContain(`\n${heading}\n`);
+    }
+    expect(section(deployDoc, '## Sharding past one Prometheus')).toContain('prometheus/sharded.yml');
+  });
+});
