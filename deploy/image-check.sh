@@ -115,11 +115,12 @@ trap cleanup EXIT
 
 step "base image"
 if ! buildah inspect --type image "$BASE" >/dev/null 2>&1; then
-  build_stand_in "$(bash scripts/lts-node.sh)"
+  lts_bin=$(bash scripts/lts-node.sh) || fail "no Node.js $NODE_LINE for a stand-in base"
+  build_stand_in "$lts_bin"
 elif [ "$(base_description)" = "$STAND_IN_DESCRIPTION" ]; then
   # A stand-in made earlier: rebuilt when a newer release of the line is out, so that the image runs
   # the same Node as the suite did.
-  lts_bin=$(bash scripts/lts-node.sh)
+  lts_bin=$(bash scripts/lts-node.sh) || fail "no Node.js $NODE_LINE to compare the stand-in base with"
   if [ "$(base_node_version)" = "$("$lts_bin/node" --version)" ]; then
     echo "using local $BASE ($(base_description), Node.js $(base_node_version))"
   else
