@@ -11,7 +11,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import semver from 'semver';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const line = readFileSync('.node-version', 'utf8').trim();
 const engines = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines
@@ -79,17 +79,21 @@ describe('engines.node', () => {
 describe('scripts/lts-node.sh', () => {
   // A copy of the script in a folder of its own, with its own .node-version and a cache holding
   // stand-ins for installed releases, run where the npm registry cannot be reached.
-  const root = mkdtempSync(join(tmpdir(), 'lts-node-'));
+  let root = '';
+  let cache = '';
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'lts-node-'));
+    mkdirSync(join(root, 'scripts'));
+    cpSync('scripts/lts-node.sh', join(root, 'scripts/lts-node.sh'));
+    cache = join(root, 'cache');
+    for (const version of ['25.2.0', '25.10.1', '26.1.0']) {
+      const bin = join(cache, `node-${version}/node_modules/node/bin`);
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'node'), `#!/bin/sh\necho v${version}\n`);
+      chmodSync(join(bin, 'node'), 0o755);
+    }
+  });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  mkdirSync(join(root, 'scripts'));
-  cpSync('scripts/lts-node.sh', join(root, 'scripts/lts-node.sh'));
-  const cache = join(root, 'cache');
-  for (const version of ['25.2.0', '25.10.1', '26.1.0']) {
-    const bin = join(cache, `node-${version}/node_modules/node/bin`);
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, 'node'), `#!/bin/sh\necho v${version}\n`);
-    chmodSync(join(bin, 'node'), 0o755);
-  }
   const run = (nodeVersionFile: string) => {
     writeFileSync(join(root, '.node-version'), nodeVersionFile);
     const result = spawnSync('bash', [join(root, 'scripts/lts-node.sh')], {
