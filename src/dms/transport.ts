@@ -43,6 +43,13 @@ export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
  */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * Through a proxy, the tunnel must be open within this long, or half the call's time when that is
+ * shorter: a proxy that hangs is then named as such (`proxy_timeout`) while the scrape still waits,
+ * rather than showing as a DMS `timeout` at the deadline.
+ */
+export const PROXY_TUNNEL_TIMEOUT_MS = 5_000;
+
 export interface TransportOptions {
   /**
    * At most this many connections to the endpoint: the calls allowed in flight at once. Without a
@@ -115,6 +122,10 @@ function dispatcherFor(options: TransportOptions): Dispatcher {
   });
 }
 
+function tunnelTimeoutMs(timeoutMs: number): number {
+  return Math.min(PROXY_TUNNEL_TIMEOUT_MS, Math.ceil(timeoutMs / 2));
+}
+
 type Settle = (result: Result<HttpAnswer, TransportFailure>) => void;
 
 /**
@@ -129,7 +140,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   #status = 0;
   #contentType = '';
   readonly #chunks: Buffer[] = [];
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout;
 
   constructor(
     private readonly settle: Settle,
@@ -137,8 +148,24 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly timeoutMs: number,
     private readonly proxied: boolean,
   ) {
-    this.#timer = setTimeout(() => this.#end(this.#deadlineFailure()), timeoutMs);
+    this.#timer = this.proxied
+      ? setTimeout(() => this.#tunnelDue(), tunnelTimeoutMs(timeoutMs))
+      : setTimeout(() => this.#end(this.#timeout()), timeoutMs);
     signal.addEventListener('abort', this);
+  }
+
+  /** Through a proxy: no tunnel yet is the proxy's failure; with one, the time left is DMS's. */
+  #tunnelDue(): void {
+    const tunnelMs = tunnelTimeoutMs(this.timeoutMs);
+    if (this.#controller === undefined) {
+      const message = `no tunnel through the proxy within ${tunnelMs} ms`;
+      return this.#end({ kind: 'proxy', problem: 'timeout', message });
+    }
+    this.#timer = setTimeout(() => this.#end(this.#timeout()), this.timeoutMs - tunnelMs);
+  }
+
+  #timeout(): TransportFailure {
+    return { kind: 'timeout', message: `no answer within ${this.timeoutMs} ms` };
   }
 
   /** The caller's signal aborted. */
@@ -183,17 +210,6 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#controller?.abort(new Error(failure.message));
   }
 
-  #deadlineFailure(): TransportFailure {
-    const message = `no answer within ${this.timeoutMs} ms`;
-    return this.proxied && this.#controller === undefined
-      ? {
-          kind: 'proxy',
-          problem: 'timeout',
-          message: `no tunnel through the proxy within ${this.timeoutMs} ms`,
-        }
-      : { kind: 'timeout', message };
-  }
-
   #finish(result: Result<HttpAnswer, TransportFailure>): void {
     if (this.#settled) return;
     this.#settled = true;
@@ -229,8 +245,9 @@ function failureOf(error: Error & { code?: string }, beforeTunnel: boolean): Tra
       ? { kind: 'timeout', message: `no connection within ${CONNECT_TIMEOUT_MS} ms` }
       : { kind: 'network', message, code };
   const status = CONNECT_STATUS.exec(message)?.[1];
-  if (status === '407')
-    return { kind: 'proxy', problem: 'auth', message: 'the proxy asks for credentials (407)' };
+  // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones with 401.
+  if (status === '407' || status === '401')
+    return { kind: 'proxy', problem: 'auth', message: `the proxy refused the credentials (${status})` };
   if (status !== undefined)
     return { kind: 'proxy', problem: 'refused', message: `the proxy refused the tunnel (${status})` };
   if (code !== undefined && PROXY_TIMEOUTS.has(code))
