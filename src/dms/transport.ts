@@ -5,6 +5,10 @@ import type { SignedRequest } from './sign.js';
 // The HTTP exchange with the DMS gateway, sent by undici: one keep-alive pool per profile (through
 // its proxy when it has one), a deadline per call that ends the call at once and cancels its request,
 // and nothing left running once the call returns (no timer, no socket but an idle pooled one).
+// Each call is a dispatch handler (Exchange) rather than undici's request(): request() applies an
+// abort only once the request has a connection, so a deadline passing while a connection or a proxy
+// tunnel is being opened would not end the call, and it cannot tell a proxy that opens no tunnel
+// from a DMS that does not answer. The handler also collects the body without a stream.
 
 export interface HttpAnswer {
   readonly status: number;
