@@ -32,7 +32,7 @@ describe('npm run bench on 5 orders', () => {
     run = await runBench([`--n=${ORDERS}`, '--rounds=1', '--latency=10ms', '--no-docs', `--out=${out}`]);
     if (run.code !== 0) throw new Error(`bench exited with ${run.code}:\n${run.stderr}`);
     results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
-  }, 60_000);
+  }, 120_000); // a process more per case since the exporter runs beside its former transport
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
