@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian tools that the checks drive when they are missing, so they work on a fresh
 # machine; does nothing when everything is there.
-#   (no argument)  what the test suite drives (promtool, Prometheus, Alertmanager, Chromium); runs
-#                  before every `npm test` (pretest)
+#   (no argument)  what the test suite drives (promtool, Prometheus, Alertmanager, Chromium,
+#                  tinyproxy); runs before every `npm test` (pretest)
 #   image          what `npm run image:check` drives (buildah, podman, runc, debootstrap, curl);
 #                  .ci/run runs it before the image check
 set -euo pipefail
@@ -14,6 +14,7 @@ case "${1:-tests}" in
     need prometheus prometheus
     need prometheus-alertmanager prometheus-alertmanager
     need chromium chromium
+    need tinyproxy tinyproxy
     ;;
   image)
     need buildah buildah

@@ -73,6 +73,7 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
     source: demo?.source ?? (() => loadConfigFile(flags.configFile, process.env, flags.limits)),
     logger,
     build: { version: VERSION, revision: REVISION },
+    env: process.env,
     enableLifecycle: flags.enableLifecycle,
   });
   if (!exporter.ok) {

@@ -85,7 +85,10 @@ function orderCountProblem(root: unknown, maxOrders: number): Problem | undefine
 export function typedConfig(plain: unknown, baseDir: string): Config {
   const config = configSchema.parse(plain);
   const profiles = new Map(
-    [...config.profiles].map(([name, profile]) => {
+    [...config.profiles].map(([name, written]) => {
+      const { passwordFile } = written.proxy;
+      const proxy = { ...written.proxy, passwordFile: passwordFile && resolve(baseDir, passwordFile) };
+      const profile = { ...written, proxy };
       const { credentials } = profile;
       if (credentials.kind !== 'access_key') return [name, profile];
       const resolved = {

@@ -39,6 +39,19 @@ const endpoint = text(253)
     'DMS Enterprise API host, `host[:port]` only, without `http://` or a path. Regional endpoints look like `dms-enterprise.cn-hangzhou.aliyuncs.com`.',
   );
 
+/** http(s)://[user[:password]@]host[:port], nothing after the authority. */
+function isProxyUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === ''
+  );
+}
+
 function validPort(port: string | undefined): boolean {
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
@@ -145,6 +158,24 @@ export const profileShape = {
     .describe(
       'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](docs/operations.md#quota-protection)). Left out: no limit.',
     ),
+  proxy: text(2048, { secret: true })
+    .refine(isProxyUrl, {
+      error: 'must be a proxy URL, http://[USER[:PASSWORD]@]HOST[:PORT] or https://..., without a path',
+    })
+    .optional()
+    .describe(
+      'HTTP proxy for the DMS calls of this profile; wins over `HTTPS_PROXY`/`HTTP_PROXY`. A password in it may be a `${VAR}` (see [Proxies](docs/proxy.md)).',
+    ),
+  no_proxy: text(4096)
+    .optional()
+    .describe(
+      'Hosts reached without the proxy, as in `NO_PROXY` (comma-separated; `.example.com` matches subdomains, `*` everything); wins over `NO_PROXY`.',
+    ),
+  proxy_password_file: text(MAX_PATH_LENGTH)
+    .optional()
+    .describe(
+      'File holding the password for the user named in `proxy`; read when the configuration is loaded.',
+    ),
 };
 
 const profileSchema = mapping(profileShape).transform((p) => ({
@@ -154,6 +185,11 @@ const profileSchema = mapping(profileShape).transform((p) => ({
   signatureAlgorithm: p.signature_algorithm,
   credentials: credentialsOf(p),
   discovery: p.discovery?.enabled === true ? p.discovery : undefined,
+  proxy: {
+    url: p.proxy === undefined ? undefined : new Secret(p.proxy),
+    noProxy: p.no_proxy,
+    passwordFile: p.proxy_password_file,
+  },
   rateLimit: p.rate_limit && {
     requestsPerSecond: p.rate_limit.requests_per_second,
     burst: p.rate_limit.burst ?? Math.ceil(p.rate_limit.requests_per_second),
@@ -285,6 +321,7 @@ export type Profile = Readonly<Output & { name: string }>;
 export type Credentials = Output['credentials'];
 export type SignatureAlgorithm = Output['signatureAlgorithm'];
 export type DiscoverySettings = NonNullable<Output['discovery']>;
+export type ProxySettings = Output['proxy'];
 /** The validated, defaulted configuration: only a file that passes every check becomes one. */
 export type Config = Readonly<z.output<typeof configSchema>>;
 export type ScrapeSettings = Config['scrape'];

@@ -27,7 +27,7 @@ export const METRICS = {
   },
   orderErrorInfo: {
     name: `${PREFIX}order_error_info`,
-    help: 'Why this scrape has no answer for the order (only present when up is 0): an Alibaba error code, or timeout, network, http_<status>, malformed_response, other.',
+    help: 'Why this scrape has no answer for the order (only present when up is 0): an Alibaba error code, or timeout, network, proxy_refused, proxy_auth, proxy_timeout, http_<status>, malformed_response, other.',
   },
   ticketStatus: {
     name: `${PREFIX}ticket_status`,
@@ -59,7 +59,7 @@ export const METRICS = {
   },
   apiRequestErrors: {
     name: `${PREFIX}api_request_errors_total`,
-    help: 'DMS OpenAPI calls that gave no valid answer, by action and error code (Alibaba code such as Throttling.User, or timeout, network, http_<status>, malformed_response, other).',
+    help: 'DMS OpenAPI calls that gave no valid answer, by action and error code (Alibaba code such as Throttling.User, or timeout, network, proxy_refused, proxy_auth, proxy_timeout, http_<status>, malformed_response, other).',
   },
   apiRequestDuration: {
     name: `${PREFIX}api_request_duration_seconds`,

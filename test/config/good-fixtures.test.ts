@@ -29,6 +29,7 @@ const IMPLICIT_DEFAULT: Profile = {
   signatureAlgorithm: 'ACS3-HMAC-SHA256',
   credentials: { kind: 'default_chain' },
   rateLimit: undefined,
+  proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
   discovery: undefined,
 };
 
@@ -76,6 +77,20 @@ describe('good config fixtures', () => {
       expect(p.credentials.accessKeyId).toBe('LTAI5tFixtureKeyId');
       expect(p.credentials.accessKeySecret).toEqual({ kind: 'file', path: '/run/secrets/ak' });
       expect(p.credentials.securityToken).toBeUndefined();
+    });
+
+    it('names the proxy and its password file, resolved like the secret files', () => {
+      const { proxy } = profile(config, 'default');
+      expect(proxy.url?.reveal()).toBe('http://exporter@proxy.internal:3128');
+      expect(proxy.passwordFile).toBe('/run/secrets/proxy');
+      expect(proxy.noProxy).toBeUndefined();
+    });
+
+    it('substitutes a proxy password from the environment and reads no_proxy', () => {
+      const { proxy } = profile(config, 'sts');
+      expect(proxy.url?.reveal()).toBe('http://exporter:sekrit-proxy-password@proxy.internal:3128');
+      expect(proxy.noProxy).toBe('.internal, 10.0.0.0:8443');
+      expect(proxy.passwordFile).toBeUndefined();
     });
 
     it('substitutes inside a string and names a token file', () => {
