@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { flag, list, mapping, oneOf, text } from 'yaml-files';
 import { Secret } from '../config/secret.js';
+import { rateLimitSchema } from './rate-limit.js';
 import { CIPHER_SUITE_NAMES, CURVE_NAMES, TLS_VERSIONS } from './tls-names.js';
 
 // The web configuration file, in the Prometheus exporter-toolkit format (docs/web-configuration.md
@@ -17,7 +18,6 @@ export const UNSUPPORTED_KEYS: ReadonlyArray<{ readonly path: readonly string[];
     { path: ['tls_server_config', 'cert'], message: `key "cert" is not supported ${INLINE}` },
     { path: ['tls_server_config', 'key'], message: `key "key" is not supported ${INLINE}` },
     { path: ['tls_server_config', 'client_ca'], message: `key "client_ca" is not supported ${INLINE}` },
-    { path: ['rate_limit'], message: 'key "rate_limit" is not supported (rate-limit in a reverse proxy)' },
   ];
 
 const MAX_HEADER_LENGTH = 4096;
@@ -103,8 +103,9 @@ export const webConfigSchema = mapping(
         error: 'must be a mapping of user names to bcrypt hashes, got {value}',
       })
       .optional(),
+    rate_limit: rateLimitSchema.optional(),
   },
-  'the top level must be a mapping (tls_server_config, http_server_config, basic_auth_users), got {value}',
+  'the top level must be a mapping (tls_server_config, http_server_config, basic_auth_users, rate_limit), got {value}',
 ).transform((root) => ({
   tls: root.tls_server_config && tlsSettings(root.tls_server_config),
   users: new Map(Object.entries(root.basic_auth_users ?? {})),
@@ -112,6 +113,7 @@ export const webConfigSchema = mapping(
     (entry): entry is [string, string] => entry[1] !== undefined,
   ),
   http2: root.http_server_config?.http2 ?? true,
+  rateLimit: root.rate_limit,
 }));
 
 type TlsInput = z.output<z.ZodObject<typeof tlsShape>>;
