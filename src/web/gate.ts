@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../util/clock.js';
 import { createPasswordChecker, parseBasicAuth, type PasswordChecker } from './basic-auth.js';
+import { createRefusals, send, type Refusals } from './refusal.js';
 import { createRateLimiter, sameRateLimit, type RateLimit, type RateLimiter } from './rate-limit.js';
 import type { WebSettings } from './schema.js';
 import { throttledWarning } from './throttled-log.js';
@@ -10,7 +11,7 @@ import { throttledWarning } from './throttled-log.js';
 // basic auth. A user whose credentials were verified before is let in at once: no bcrypt, no queue,
 // no token taken from rate_limit, so nothing an attacker sends can hold a working scraper back.
 // Everything else takes a token (when rate_limit is set) and, with credentials, a check in the
-// password pool; when the pool's queue is full it is refused at once.
+// password pool; when the pool's queue is full it is refused with 429 (refusal.ts).
 
 export interface Gate {
   /** Whether the request may go on; if not, its answer has been sent. */
@@ -20,11 +21,15 @@ export interface Gate {
 
 type Refusal = 'no_credentials' | 'wrong_credentials' | 'checks_busy' | 'rate_limited';
 
-export function createGate(
-  logger: Logger,
-  clock: Clock,
-  checker: PasswordChecker = createPasswordChecker(),
-): Gate {
+export interface GateOptions {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly checker?: PasswordChecker;
+  readonly refusals?: Refusals;
+}
+
+export function createGate(options: GateOptions): Gate {
+  const { logger, clock, checker = createPasswordChecker(), refusals = createRefusals() } = options;
   const refused = throttledWarning(logger, clock, 'requests refused by basic auth or rate_limit');
   let limit: RateLimit | undefined;
   let limiter: RateLimiter | undefined;
@@ -38,12 +43,9 @@ export function createGate(
   };
   const refuse = (res: ServerResponse, reason: Refusal, remote: string | undefined): false => {
     refused(reason, { remote });
-    if (reason === 'checks_busy' || reason === 'rate_limited') {
-      // 429, not 401: the credentials were not judged, and a client told 401 would think them wrong.
-      answer(res, 429, 'Too Many Requests\n');
-    } else {
-      answer(res, 401, 'Unauthorized\n', { 'WWW-Authenticate': 'Basic' });
-    }
+    // 429, not 401: the credentials were not judged, and a client told 401 would think them wrong.
+    if (reason === 'checks_busy' || reason === 'rate_limited') refusals.tooManyRequests(res);
+    else refusals.unauthorized(res);
     return false;
   };
 
@@ -62,19 +64,9 @@ export function createGate(
       if (result.kind === 'invalid') return refuse(res, 'wrong_credentials', remote);
       if (result.kind === 'busy') return refuse(res, 'checks_busy', remote);
       logger.error({ reason: result.reason }, 'basic auth check failed');
-      answer(res, 500, 'Internal Server Error\n');
+      send(res, 500, 'Internal Server Error\n');
       return false;
     },
     close: () => checker.close(),
   };
-}
-
-function answer(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(body);
 }

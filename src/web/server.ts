@@ -8,6 +8,7 @@ import { warnIfNotValid } from './certificate.js';
 import { createGate } from './gate.js';
 import type { ServerCertificate, WebConfig } from './load.js';
 import { createPasswordPool, type PoolOptions } from './password-pool.js';
+import { createRefusals } from './refusal.js';
 import { clientCertificateRequest } from './tls.js';
 import { answerFailedHandshakes, enforceClientCertificates } from './tls-server.js';
 import { watchWebConfig } from './watch.js';
@@ -20,6 +21,8 @@ export interface WebServerOptions {
   readonly onCertificate?: (certificate: ServerCertificate) => void;
   /** The size of basic auth's password pool; the defaults unless a test says otherwise. */
   readonly passwordPool?: PoolOptions;
+  /** How long a 429 is held before it is sent (refusal.ts); 1 s unless a test says otherwise. */
+  readonly tooManyHoldMs?: number;
 }
 
 /**
@@ -55,11 +58,12 @@ export function createWebServer(
       certificateLoaded(next);
     },
   });
-  const gate = createGate(
+  const gate = createGate({
     logger,
     clock,
-    createPasswordChecker({ pool: createPasswordPool(options.passwordPool) }),
-  );
+    checker: createPasswordChecker({ pool: createPasswordPool(options.passwordPool) }),
+    refusals: createRefusals(options.tooManyHoldMs),
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     watch.refresh();
     void gate.admit(watch.current().settings, req, res).then((allowed) => allowed && handle(req, res));

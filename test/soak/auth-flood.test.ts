@@ -52,8 +52,8 @@ describe('npm run soak -- --auth-flood, for 4 seconds', () => {
   });
 
   it('prints the latencies and the flood', () => {
-    expect(run.stdout).toContain('| valid scrape of /metrics, 1/s, kept-alive |');
-    expect(run.stdout).toContain('| /-/healthy, 1/s, new connection each |');
+    expect(run.stdout).toContain('| /metrics, 1/s, kept-alive: during the flood |');
+    expect(run.stdout).toContain('| /-/healthy, 1/s, new connection each: during |');
     expect(run.stdout).toMatch(/^Flood: \d+ answers \(\d+\/s\): /m);
     expect(run.stdout).toMatch(/^Goals \(.*\): (met|NOT met)$/m);
   });

@@ -11,6 +11,9 @@ const PAIRS = [
   ['$2b$04$lXZHu8F4e65btu.ZTlP1..o3NEEI/2oKBM9.0clOwttnoa7xBK0tK', 'bob-password'],
   ['$2a$04$PJDOJgQCEaorl2RWGkc6puK8YZMzgpq1S8NNvV8ZBzdvm2wpyCIwK', 'carol-password'],
 ] as const;
+/** Cost 8: some tens of milliseconds, well above a message's way to the worker and back. */
+const MEDIUM_PASSWORD = 'medium-password';
+const MEDIUM = bcrypt.hashSync(MEDIUM_PASSWORD, 8);
 /** Cost 12 and 13: a check takes a good fraction of a second, or more. */
 const SLOW = '$2b$12$WndUs2oz8IBKVGpmUt0lyOeVeDuzYVPFr81WXm4khpDAZ.JuTZ77W';
 const SLOWER = '$2b$13$HRQ8D3y2TPXOb8s9R3d86u6PkK6OZz8jORPh1aQbvLOVJmFypFWKq';
@@ -50,30 +53,30 @@ describe('createPasswordPool', () => {
   });
 
   it('holds a failure, and the comparisons behind it, until failureScale times its own time has passed', async () => {
-    pool = createPasswordPool({ workers: 1, rest: 0 });
-    const [hash = '', password = ''] = PAIRS[0];
+    const holding = (pool = createPasswordPool({ workers: 1, rest: 0 }));
+    await holding.compare(MEDIUM_PASSWORD, MEDIUM); // the worker is started
     const started = performance.now();
     const settledAt: number[] = [];
     const asked = [
-      pool.compare('wrong', hash, 64),
-      pool.compare(password, hash, 64), // a match is not held
+      holding.compare('wrong', MEDIUM, 8),
+      holding.compare(MEDIUM_PASSWORD, MEDIUM, 8), // a match is not held
     ].map((comparing) => comparing.then((answer) => (settledAt.push(performance.now() - started), answer)));
     const [failure, success] = await Promise.all(asked);
     if (failure?.kind !== 'compared' || success?.kind !== 'compared') throw new Error('not compared');
     expect([failure.matches, success.matches]).toEqual([false, true]);
     // Timers may fire up to a millisecond early.
-    expect(settledAt[0]).toBeGreaterThanOrEqual(64 * failure.ms - 1);
-    expect(settledAt[1]).toBeGreaterThanOrEqual(64 * failure.ms + success.ms - 1);
+    expect(settledAt[0]).toBeGreaterThanOrEqual(8 * failure.ms - 1);
+    expect(settledAt[1]).toBeGreaterThanOrEqual(8 * failure.ms + success.ms - 1);
   });
 
   it('rests after each comparison as long as it was busy', async () => {
-    pool = createPasswordPool({ workers: 1 });
-    const [hash = ''] = PAIRS[0];
-    const started = performance.now();
-    const first = await pool.compare('wrong', hash, 64);
-    const second = await pool.compare('wrong', hash, 64);
+    const resting = (pool = createPasswordPool({ workers: 1 }));
+    const first = await resting.compare('wrong', MEDIUM, 8);
+    const firstAt = performance.now();
+    const second = await resting.compare('wrong', MEDIUM, 8);
     if (first.kind !== 'compared' || second.kind !== 'compared') throw new Error('not compared');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(64 * (2 * first.ms + second.ms) - 2);
+    // The first held the worker 8 times its time; it rests as long, then the second is held too.
+    expect(performance.now() - firstAt).toBeGreaterThanOrEqual(8 * (first.ms + second.ms) - 2);
   });
 
   it('leaves the event loop free while it compares', async () => {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, parseGoDuration } from '../../src/web/rate-limit.js';
+import { TOO_MANY_HOLD_MS } from '../../src/web/refusal.js';
 import { webConfigFromText } from '../../src/web/load.js';
 import { ManualClock } from '../support/clock.js';
 import { call, serveGated, webConfig, webTestBed } from '../support/web.js';
@@ -78,7 +79,10 @@ describe('rate_limit over HTTP', () => {
   it('without basic auth, limits every request as the toolkit does: 429 once the bucket is empty', async () => {
     const clock = new ManualClock(Date.now());
     const served = started(
-      await serveGated(webConfig(file, 'rate_limit: { interval: 1m, burst: 2 }\n'), { clock }),
+      await serveGated(webConfig(file, 'rate_limit: { interval: 1m, burst: 2 }\n'), {
+        clock,
+        tooManyHoldMs: 0,
+      }),
     );
     const statuses = async (n: number) => {
       const answers = [];
@@ -97,7 +101,7 @@ describe('rate_limit over HTTP', () => {
   it('with basic auth, never holds back a user whose credentials were verified', async () => {
     const clock = new ManualClock(Date.now());
     const config = `rate_limit: { interval: 1h, burst: 2 }\nbasic_auth_users:\n  alice: '${ALICE}'\n`;
-    const served = started(await serveGated(webConfig(file, config), { clock }));
+    const served = started(await serveGated(webConfig(file, config), { clock, tooManyHoldMs: 0 }));
     const get = (auth?: string) => call(served.url, '/', auth === undefined ? {} : { auth });
     expect((await get('alice:alice-password')).status).toBe(200); // the login takes a token
     expect((await get()).status).toBe(401); // so does a request without credentials
@@ -107,10 +111,27 @@ describe('rate_limit over HTTP', () => {
     for (let i = 0; i < 5; i++) expect((await get('alice:alice-password')).status).toBe(200);
   });
 
+  it('holds a 429 for a second before sending it, while a verified user is answered at once', async () => {
+    const config = `rate_limit: { interval: 1h, burst: 1 }\nbasic_auth_users:\n  alice: '${ALICE}'\n`;
+    const served = started(await serveGated(webConfig(file, config), {}));
+    expect((await call(served.url, '/', { auth: 'alice:alice-password' })).status).toBe(200);
+    const sent = performance.now();
+    const refused = call(served.url, '/').then((answer) => ({ ...answer, ms: performance.now() - sent }));
+    const verified = await call(served.url, '/', { auth: 'alice:alice-password' });
+    const verifiedMs = performance.now() - sent;
+    const { status, ms } = await refused;
+    expect([verified.status, status]).toEqual([200, 429]);
+    expect(ms).toBeGreaterThanOrEqual(TOO_MANY_HOLD_MS - 1);
+    expect(verifiedMs).toBeLessThan(ms);
+  });
+
   it('takes a changed rate_limit at the next request, with a full bucket', async () => {
     const clock = new ManualClock(Date.now());
     const served = started(
-      await serveGated(webConfig(file, 'rate_limit: { interval: 1h, burst: 1 }\n'), { clock }),
+      await serveGated(webConfig(file, 'rate_limit: { interval: 1h, burst: 1 }\n'), {
+        clock,
+        tooManyHoldMs: 0,
+      }),
     );
     expect((await call(served.url, '/')).status).toBe(200);
     expect((await call(served.url, '/')).status).toBe(429);
