@@ -2,10 +2,11 @@ import { Worker } from 'node:worker_threads';
 import { workerScript } from '../util/worker-script.js';
 
 // bcrypt is meant to be slow (about 80 ms of CPU at cost 10), so it runs in a worker thread, never
-// on the event loop that answers scrapes. The worker takes comparisons in order and, after each,
-// rests as long as it was busy, so they use at most half of one core however many arrive (a
-// container's CPU quota then leaves the event loop its share). A bounded number wait; one beyond
-// that is refused at once, so a flood of guesses costs a fixed amount of CPU and memory.
+// on the event loop that answers scrapes. The worker takes comparisons in order; while others wait
+// (a flood, not a scraper logging in), it rests after each as long as it was busy, so a flood gets
+// at most half of one core (a container's CPU quota then leaves the event loop its share). A
+// bounded number wait; one beyond that is refused at once, so a flood of guesses costs a fixed
+// amount of CPU and memory.
 //
 // A comparison that finds no match holds its worker until `failureScale` times its own time has
 // passed: given the ratio to the costliest configured hash, every failure then takes as long, and
@@ -30,7 +31,7 @@ export interface PoolOptions {
   readonly workers?: number;
   /** Comparisons that may wait for a worker; 4 per worker by default. */
   readonly maxWaiting?: number;
-  /** How long a worker rests after a comparison, as a share of the time it was busy; 1 by default. */
+  /** How long a worker rests after a comparison while others wait, as a share of the time it was busy; 1 by default. */
   readonly rest?: number;
 }
 
@@ -63,13 +64,13 @@ export function createPasswordPool(options: PoolOptions = {}): PasswordPool {
 
   const idle = (slot: Slot): boolean => slot.job === undefined && !slot.resting;
 
-  /** Answers the slot's job and, after `busyMs` of work, lets the slot rest before the next. */
+  /** Answers the slot's job and, when others wait, lets the slot rest after its `busyMs` of work. */
   const release = (slot: Slot, comparison: Comparison, busyMs: number): void => {
     const job = slot.job;
     slot.job = undefined;
     slot.holding = false;
     job?.settle(comparison);
-    if (busyMs * rest > 0 && !closed) {
+    if (busyMs * rest > 0 && !closed && waiting.length > 0) {
       slot.resting = true;
       setTimeout(() => {
         slot.resting = false;

@@ -69,14 +69,26 @@ describe('createPasswordPool', () => {
     expect(settledAt[1]).toBeGreaterThanOrEqual(8 * failure.ms + success.ms - 1);
   });
 
-  it('rests after each comparison as long as it was busy', async () => {
+  it('rests after a comparison as long as it was busy, while others wait, and only then', async () => {
     const resting = (pool = createPasswordPool({ workers: 1 }));
-    const first = await resting.compare('wrong', MEDIUM, 8);
-    const firstAt = performance.now();
-    const second = await resting.compare('wrong', MEDIUM, 8);
-    if (first.kind !== 'compared' || second.kind !== 'compared') throw new Error('not compared');
-    // The first held the worker 8 times its time; it rests as long, then the second is held too.
-    expect(performance.now() - firstAt).toBeGreaterThanOrEqual(8 * (first.ms + second.ms) - 2);
+    // One at a time: nobody waits, no rest.
+    const alone = await resting.compare('wrong', MEDIUM, 8);
+    const aloneAt = performance.now();
+    const next = await resting.compare('wrong', MEDIUM, 8);
+    const nextMs = performance.now() - aloneAt;
+    // Two at once: the second waits, so the worker rests before it.
+    const settledAt: number[] = [];
+    const both = await Promise.all(
+      [1, 2].map(() =>
+        resting.compare('wrong', MEDIUM, 8).then((answer) => (settledAt.push(performance.now()), answer)),
+      ),
+    );
+    const [first, second] = both;
+    if (alone.kind !== 'compared' || next.kind !== 'compared') throw new Error('not compared');
+    if (first?.kind !== 'compared' || second?.kind !== 'compared') throw new Error('not compared');
+    expect(nextMs).toBeLessThan(8 * (alone.ms + next.ms));
+    // Each was held 8 times its time; the rest after the first is as long.
+    expect((settledAt[1] ?? 0) - (settledAt[0] ?? 0)).toBeGreaterThanOrEqual(8 * (first.ms + second.ms) - 2);
   });
 
   it('leaves the event loop free while it compares', async () => {
