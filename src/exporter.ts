@@ -10,7 +10,7 @@ import { createSelfMetrics, type BuildInfo } from './metrics/self-metrics.js';
 import { openRuntimeStore, type ClientFactory, type ConfigSource, type RuntimeStore } from './runtime.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { listen, type ListenAddress, type ListeningServer } from './util/http-server.js';
-import type { WebConfig } from './web/load.js';
+import type { ServerCertificate, WebConfig } from './web/load.js';
 import { createWebServer } from './web/server.js';
 
 export interface ExporterOptions {
@@ -79,6 +79,9 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
     store: store.value,
     collector,
     stop: () => discovery.stop(),
-    listen: (address, web) => listen(createWebServer(app.callback(), web, logger), address),
+    listen: (address, web) => {
+      const onCertificate = (served: ServerCertificate) => self.tlsCertificateLoaded(served.dates.notAfterMs);
+      return listen(createWebServer(app.callback(), web, logger, { clock, onCertificate }), address);
+    },
   });
 }

@@ -17,6 +17,7 @@ import { crossKeyProblems, type SecretFileReader } from './cross-checks.js';
 import { expandEnv, type Env } from './env.js';
 import { configSchema, type Config } from './schema.js';
 import type { SecretSource } from './secret.js';
+import { workerScript } from '../util/worker-script.js';
 
 export interface LoadLimits {
   /** A larger file is refused before it is parsed. */
@@ -137,16 +138,6 @@ export async function checkConfigFile(
   return checkConfigText(text.value, path, env, secretFileReader(dirname(path)), limits);
 }
 
-/**
- * The worker's script. From TypeScript sources (the tests run them directly), a small bootstrap
- * registers tsx's loader in the worker first: Node 20 does not pass loaders on to workers.
- */
-function workerEntry(): URL | string {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./load-worker.js', import.meta.url);
-  const entry = JSON.stringify(new URL('./load-worker.ts', import.meta.url).href);
-  return `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-}
-
 /** Heap for one load: a file at the 4 MiB cap needs about 400 MiB while the YAML is parsed. */
 const WORKER_HEAP_MB = 1024;
 
@@ -159,8 +150,9 @@ export function loadConfigFile(
   env: Env,
   limits: LoadLimits = DEFAULT_LIMITS,
 ): Promise<ConfigResult> {
-  const worker = new Worker(workerEntry(), {
-    eval: import.meta.url.endsWith('.ts'),
+  const { script, eval: isCode } = workerScript(import.meta.url, 'load-worker');
+  const worker = new Worker(script, {
+    eval: isCode,
     workerData: { path, env, limits },
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     stdout: true,

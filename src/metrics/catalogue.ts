@@ -105,6 +105,10 @@ export const METRICS = {
     name: `${PREFIX}config_last_reload_successful`,
     help: 'Whether the last configuration reload succeeded (1) or failed and the previous configuration is still in use (0).',
   },
+  webTlsCertificateNotAfter: {
+    name: `${PREFIX}web_tls_certificate_not_after_timestamp_seconds`,
+    help: "Unix time at which the TLS server certificate (the first in the web config's cert_file) expires: its NotAfter. Only with TLS; updated when the certificate files are read again.",
+  },
   configReloadTimestamp: {
     name: `${PREFIX}config_last_reload_success_timestamp_seconds`,
     help: 'Unix time of the last successful configuration load.',

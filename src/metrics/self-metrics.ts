@@ -24,11 +24,15 @@ export interface SelfMetrics {
   readonly recorder: ScrapeRecorder;
   readonly discovery: DiscoveryRecorder;
   configLoaded(success: boolean, nowMs: number): void;
+  /** The TLS server certificate in use expires at `notAfterMs`. */
+  tlsCertificateLoaded(notAfterMs: number): void;
 }
 
 type SelfRegistry = ScrapeRecorder &
   DiscoveryRecorder &
-  Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry<RegistryContentType> };
+  Pick<SelfMetrics, 'configLoaded' | 'tlsCertificateLoaded'> & {
+    readonly registry: Registry<RegistryContentType>;
+  };
 
 /**
  * prom-client renames counter objects in place when it renders OpenMetrics (it strips `_total`
@@ -53,6 +57,7 @@ export function createSelfMetrics(build: BuildInfo): SelfMetrics {
       discoveryStopped: (...args) => both.forEach((set) => set.discoveryStopped(...args)),
     },
     configLoaded: (...args) => both.forEach((set) => set.configLoaded(...args)),
+    tlsCertificateLoaded: (...args) => both.forEach((set) => set.tlsCertificateLoaded(...args)),
   };
 }
 
@@ -65,6 +70,7 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
   const discovery = discoveryMetrics(registers);
   const reloadOk = new Gauge({ ...METRICS.configReloadSuccessful, registers });
   const reloadTime = new Gauge({ ...METRICS.configReloadTimestamp, registers });
+  const certificateNotAfter = new Gauge({ ...METRICS.webTlsCertificateNotAfter, registers });
   new Gauge({
     ...METRICS.buildInfo,
     labelNames: ['version', 'revision', 'nodejs_version'],
@@ -78,6 +84,7 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
       reloadOk.set(success ? 1 : 0);
       if (success) reloadTime.set(nowMs / 1000);
     },
+    tlsCertificateLoaded: (notAfterMs) => certificateNotAfter.set(notAfterMs / 1000),
   };
 }
 

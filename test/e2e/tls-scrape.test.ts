@@ -52,11 +52,17 @@ beforeAll(async () => {
     `--web.listen-address=127.0.0.1:${prometheusPort}`,
   ]);
   prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+  // The right job's first scrape logs in (a bcrypt check at cost 10) within the 1 s scrape
+  // timeout set here, while the wrong job's checks use the same worker: on a loaded machine it may
+  // time out once, and the next scrape, its login remembered, is up.
   await waitFor(
-    'Prometheus to scrape both jobs',
+    'Prometheus to scrape both jobs, the right one successfully',
     async () => {
       const all = await targets();
-      return all.length === 2 && all.every((t) => t.health !== 'unknown') ? true : undefined;
+      const right = all.find((t) => t.labels.job === 'dms-datatrack');
+      return all.length === 2 && all.every((t) => t.health !== 'unknown') && right?.health === 'up'
+        ? true
+        : undefined;
     },
     30_000,
   ).catch((error: Error) => {

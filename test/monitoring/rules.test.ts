@@ -25,7 +25,7 @@ describe('prometheus/ with the real tools', () => {
   it('promtool check rules prometheus/alerts.yml', () => {
     const result = runTool('promtool', ['check', 'rules', 'prometheus/alerts.yml']);
     expect(result.status, result.output).toBe(0);
-    expect(result.output).toContain('SUCCESS: 9 rules found');
+    expect(result.output).toContain('SUCCESS: 10 rules found');
   });
 
   it('promtool test rules prometheus/alerts.test.yml', () => {
@@ -47,7 +47,7 @@ describe('prometheus/ with the real tools', () => {
 });
 
 describe('prometheus/alerts.yml', () => {
-  it('has the nine alerts, each tested in alerts.test.yml', () => {
+  it('has the ten alerts, each tested in alerts.test.yml', () => {
     const names = rules.map((rule) => rule.alert);
     expect(names).toEqual([
       'DmsDataTrackJobFailed',
@@ -59,6 +59,7 @@ describe('prometheus/alerts.yml', () => {
       'DmsDataTrackTicketDiscoveryFailing',
       'DmsDataTrackApiThrottled',
       'DmsDataTrackApiAuthFailed',
+      'DmsDataTrackExporterCertificateExpiring',
     ]);
     const tests = readFileSync('prometheus/alerts.test.yml', 'utf8');
     for (const name of names)
