@@ -1,4 +1,5 @@
-// The performance targets of issue 10, each checked against the exporter's figures in this run.
+// The scrape path's performance targets (a warm scrape's render cost, a cold scrape's time against
+// the floor DMS latency sets), each checked against the exporter's figures in this run.
 import type { Mode } from './options.js';
 import type { BenchResults, CaseResult, MeasuredVariant, TargetResult } from './results.js';
 

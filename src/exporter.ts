@@ -17,7 +17,7 @@ export interface ExporterOptions {
   readonly logger: Logger;
   readonly build: BuildInfo;
   readonly clock?: Clock;
-  /** How a profile becomes a DMS client; the Alibaba SDK unless a test says otherwise. */
+  /** How a profile becomes a DMS client; createAlibabaDmsClient unless a test says otherwise. */
   readonly makeClient?: ClientFactory;
   /** Allow POST /-/reload (--web.enable-lifecycle); off unless asked for, as in Prometheus. */
   readonly enableLifecycle?: boolean;

@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import { err, ok, type Result } from 'yaml-files';
 import type { ScrapeTarget } from './collector/collector.js';
+import type { Config, Profile } from './config/schema.js';
 import {
   createSemaphore,
   createTokenBucket,
   type RateLimit,
   type Semaphore,
   type TokenBucket,
-} from './collector/gates.js';
-import type { Config, Profile } from './config/schema.js';
-import { configured, type TrackedOrder } from './discovery/types.js';
+} from './dms/gates.js';
 import type { DmsClient } from './dms/types.js';
+import { configured, type TrackedOrder } from './orders.js';
 import type { Clock } from './util/clock.js';
 
 export type ClientFactory = (profile: Profile) => DmsClient;

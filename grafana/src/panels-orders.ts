@@ -16,7 +16,7 @@ import {
 } from './queries.js';
 import { NO_JOB, STATE_COLOURS, stateValueMapping, ticketValueMapping } from './states.js';
 import { instantQuery, instantTable, rangeQuery } from './targets.js';
-import { NO_JOB_TICKET_STATUSES } from '../../src/discovery/types.js';
+import { NO_JOB_TICKET_STATUSES } from '../../src/orders.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
 
 const STATUS = METRICS.jobStatus.name;

@@ -1,5 +1,5 @@
 import { MappingType, type ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { TicketStatus } from '../../src/discovery/types.js';
+import type { TicketStatus } from '../../src/orders.js';
 
 /**
  * The job states DMS reports, plus UNKNOWN (a state the exporter does not know) and NO_ANSWER (the

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import type { ScrapeSettings } from '../config/schema.js';
-import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../discovery/types.js';
-import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type DmsClient, type DmsResult } from '../dms/types.js';
+import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type DmsResult } from '../dms/types.js';
+import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../orders.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { startCall, type SharedCall } from './calls.js';
-import type { Semaphore, TokenBucket } from './gates.js';
+import { jobDegreeCaller, type CallTarget, type SharedCall } from './job-degree-calls.js';
 import {
   emptyMemory,
   orderKey,
@@ -14,10 +13,10 @@ import {
   type Change,
   type OrderMemory,
 } from './order-state.js';
-import type { ApiRecorder, OrderAnswer, OrderOutcome, ScrapeResult } from './types.js';
+import type { OrderAnswer, OrderOutcome, ScrapeRecorder, ScrapeResult } from './types.js';
 
 /** Everything one scrape needs from the current configuration; swapped as a whole on reload. */
-export interface ScrapeTarget {
+export interface ScrapeTarget extends CallTarget {
   /** The orders this scrape answers. */
   readonly orders: readonly TrackedOrder[];
   /**
@@ -26,15 +25,10 @@ export interface ScrapeTarget {
    */
   readonly population: readonly TrackedOrder[];
   readonly settings: ScrapeSettings;
-  /** Bounds DMS calls in flight across every scrape. */
-  readonly slots: Semaphore;
-  clientFor(profile: string): DmsClient;
-  /** The profile's rate limit, shared with every other DMS call made for it; undefined: none. */
-  bucketFor(profile: string): TokenBucket | undefined;
 }
 
 export interface CollectorDeps {
-  readonly recorder: ApiRecorder;
+  readonly recorder: ScrapeRecorder;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** 0..1 for retry jitter; Math.random unless a test fixes it. */
@@ -81,21 +75,13 @@ export function createCollector(deps: CollectorDeps): Collector {
   };
 
   /** The shared call for an order, started (oldest answers first: the caller sorts) if none runs. */
-  const callFor = (target: ScrapeTarget, order: TrackedOrder, key: string): SharedCall => {
+  const callFor = (order: TrackedOrder, key: string, start: (order: TrackedOrder) => SharedCall) => {
     const running = inFlight.get(key);
     if (running !== undefined && !running.abandoned) {
       deps.recorder.answerReused('in_flight');
       return running;
     }
-    const call = startCall(order, {
-      client: target.clientFor(order.profile),
-      slots: target.slots,
-      bucket: target.bucketFor(order.profile),
-      recorder: deps.recorder,
-      clock,
-      timeoutMs: target.settings.timeoutMs,
-      random,
-    });
+    const call = start(order);
     inFlight.set(key, call);
     // The memory exists from the call's start; an order forgotten before its call ends (removed by
     // a reload, or no longer probed) stays forgotten, so memory never outgrows the orders followed.
@@ -156,8 +142,9 @@ export function createCollector(deps: CollectorDeps): Collector {
       // Oldest answers first: when the deadline or the rate limit cuts a scrape short, the orders
       // left out are the ones asked most recently, so every order is refreshed within a few scrapes.
       needed.sort((a, b) => a.lastAttemptMs - b.lastAttemptMs);
+      const start = jobDegreeCaller(target, { recorder: deps.recorder, clock, random });
       const pending: Pending[] = needed.map((n) => {
-        const call = callFor(target, n.order, n.key);
+        const call = callFor(n.order, n.key, start);
         call.join(deadlineMs);
         return { ...n, call, done: false };
       });

@@ -1,5 +1,6 @@
-import type { TrackedOrder } from '../discovery/types.js';
+import type { CallRecorder } from '../dms/gated-call.js';
 import type { DmsError, JobDegree } from '../dms/types.js';
+import type { TrackedOrder } from '../orders.js';
 
 /** Why an order was answered without a DMS call of its own. */
 export type ReuseReason =
@@ -37,10 +38,7 @@ export interface ScrapeResult {
   readonly timeoutMs: number;
 }
 
-/** Where the collector reports its DMS traffic; implemented by the long-lived self metrics. */
-export interface ApiRecorder {
-  requestFinished(action: string, durationSeconds: number, errorCode: string | undefined): void;
+/** Where the collector reports its DMS traffic and the answers it reused; implemented by the self metrics. */
+export interface ScrapeRecorder extends CallRecorder {
   answerReused(reason: ReuseReason): void;
-  retried(action: string, errorCode: string): void;
-  rateLimitWaited(profile: string, seconds: number): void;
 }

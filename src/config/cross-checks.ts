@@ -10,48 +10,123 @@ type Plain = Readonly<Record<string, unknown>>;
 /** Reads a file named in the config (relative paths resolved by the caller); an error is its reason. */
 export type SecretFileReader = (path: string) => Result<string, string>;
 
+/**
+ * One rule across keys: its id (the name of its fixture in test/fixtures/config/bad) and its check
+ * of the whole file's plain contents.
+ */
+export interface CrossKeyRule {
+  readonly id: string;
+  check(top: Plain, readSecretFile: SecretFileReader): Problem[];
+}
+
+const SECRET_FILE_KEYS = ['access_key_secret_file', 'security_token_file'] as const;
+
+export const CROSS_KEY_RULES: readonly CrossKeyRule[] = [
+  { id: 'secret-and-secret-file', check: eachProfile(notBoth('access_key_secret')) },
+  { id: 'security-token-and-file', check: eachProfile(notBoth('security_token')) },
+  {
+    id: 'access-key-id-without-secret',
+    check: eachProfile((p, say) => {
+      if (has(p, 'access_key_id') && secretKey(p) === undefined)
+        say('access_key_id', 'needs access_key_secret or access_key_secret_file');
+    }),
+  },
+  {
+    id: 'secret-without-id',
+    check: eachProfile((p, say) => {
+      const key = secretKey(p);
+      if (!has(p, 'access_key_id') && key !== undefined) say(key, 'needs access_key_id');
+    }),
+  },
+  {
+    id: 'security-token-without-id',
+    check: eachProfile((p, say) => {
+      const key = ['security_token', 'security_token_file'].find((k) => has(p, k));
+      if (!has(p, 'access_key_id') && key !== undefined)
+        say(key, 'needs access_key_id and access_key_secret');
+    }),
+  },
+  {
+    id: 'secret-file-unreadable',
+    check: eachProfile((p, say, read) => {
+      for (const { key, path, content } of secretFiles(p, read))
+        if (!content.ok) say(key, `cannot read "${path}": ${content.error}`);
+    }),
+  },
+  {
+    id: 'secret-file-empty',
+    check: eachProfile((p, say, read) => {
+      for (const { key, path, content } of secretFiles(p, read))
+        if (content.ok && content.value.replace(/\r?\n$/, '') === '') say(key, `file "${path}" is empty`);
+    }),
+  },
+  { id: 'timeout-offset-not-less', check: (top) => timeoutOffsetProblems(asRecord(top.scrape)) },
+  { id: 'duplicate-order-id', check: (top) => duplicateOrderIds(top.orders) },
+  { id: 'unknown-profile-ref', check: unknownProfiles },
+];
+
 export function crossKeyProblems(root: unknown, readSecretFile: SecretFileReader): Problem[] {
   const top = asRecord(root);
   if (top === undefined) return [];
-  const profiles = asRecord(top.profiles);
-  const problems: Problem[] = [];
-  for (const [name, profile] of Object.entries(profiles ?? {})) {
-    const p = asRecord(profile);
-    if (p !== undefined) problems.push(...credentialProblems(['profiles', name], p, readSecretFile));
-  }
-  problems.push(...scrapeProblems(asRecord(top.scrape)));
-  const profileNames = profiles === undefined ? [DEFAULT_PROFILE_NAME] : Object.keys(profiles);
-  problems.push(...orderProblems(top.orders, profileNames));
-  return problems;
+  const read = readEachOnce(readSecretFile);
+  return CROSS_KEY_RULES.flatMap((rule) => rule.check(top, read));
 }
 
-function credentialProblems(at: string[], p: Plain, readSecretFile: SecretFileReader): Problem[] {
-  const problems: Problem[] = [];
-  const has = (key: string): boolean => p[key] !== undefined;
-  const say = (key: string, message: string): void => void problems.push({ path: [...at, key], message });
-  for (const key of ['access_key_secret', 'security_token']) {
-    if (has(key) && has(`${key}_file`)) say(`${key}_file`, `cannot be combined with ${key}; use one of them`);
-  }
-  const secretKey = ['access_key_secret', 'access_key_secret_file'].find(has);
-  const tokenKey = ['security_token', 'security_token_file'].find(has);
-  if (has('access_key_id') && secretKey === undefined) {
-    say('access_key_id', 'needs access_key_secret or access_key_secret_file');
-  }
-  if (!has('access_key_id') && secretKey !== undefined) say(secretKey, 'needs access_key_id');
-  if (!has('access_key_id') && tokenKey !== undefined)
-    say(tokenKey, 'needs access_key_id and access_key_secret');
-  for (const key of ['access_key_secret_file', 'security_token_file'] as const) {
+/** Two rules look at each secret file: it is read once for both. */
+function readEachOnce(readSecretFile: SecretFileReader): SecretFileReader {
+  const read = new Map<string, Result<string, string>>();
+  return (path) => {
+    const known = read.get(path);
+    if (known !== undefined) return known;
+    const content = readSecretFile(path);
+    read.set(path, content);
+    return content;
+  };
+}
+
+type ProfileCheck = (
+  profile: Plain,
+  say: (key: string, message: string) => void,
+  readSecretFile: SecretFileReader,
+) => void;
+
+/** A check of each written profile, its problems under `profiles.NAME`. */
+function eachProfile(check: ProfileCheck): CrossKeyRule['check'] {
+  return (top, readSecretFile) => {
+    const problems: Problem[] = [];
+    for (const [name, profile] of Object.entries(asRecord(top.profiles) ?? {})) {
+      const p = asRecord(profile);
+      const say = (key: string, message: string): void =>
+        void problems.push({ path: ['profiles', name, key], message });
+      if (p !== undefined) check(p, say, readSecretFile);
+    }
+    return problems;
+  };
+}
+
+const has = (p: Plain, key: string): boolean => p[key] !== undefined;
+
+const secretKey = (p: Plain): string | undefined =>
+  ['access_key_secret', 'access_key_secret_file'].find((k) => has(p, k));
+
+function notBoth(key: string): ProfileCheck {
+  return (p, say) => {
+    if (has(p, key) && has(p, `${key}_file`))
+      say(`${key}_file`, `cannot be combined with ${key}; use one of them`);
+  };
+}
+
+/** The secret files a profile names (valid paths only: the schema reports the others), read. */
+function secretFiles(p: Plain, read: SecretFileReader) {
+  return SECRET_FILE_KEYS.flatMap((key) => {
     const path = profileShape[key].safeParse(p[key]);
-    if (!path.success || path.data === undefined) continue;
-    const content = readSecretFile(path.data);
-    if (!content.ok) say(key, `cannot read "${path.data}": ${content.error}`);
-    else if (content.value.replace(/\r?\n$/, '') === '') say(key, `file "${path.data}" is empty`);
-  }
-  return problems;
+    if (!path.success || path.data === undefined) return [];
+    return [{ key, path: path.data, content: read(path.data) }];
+  });
 }
 
 // The offset is taken off the scraper's timeout; not less than ours would leave no time for DMS.
-function scrapeProblems(scrape: Plain | undefined): Problem[] {
+function timeoutOffsetProblems(scrape: Plain | undefined): Problem[] {
   const timeout = scrapeShape.timeout.safeParse(scrape?.timeout);
   const offset = scrapeShape.timeout_offset.safeParse(scrape?.timeout_offset);
   if (!timeout.success || !offset.success || offset.data < timeout.data) return [];
@@ -59,29 +134,37 @@ function scrapeProblems(scrape: Plain | undefined): Problem[] {
   return [{ path: ['scrape', 'timeout_offset'], message }];
 }
 
-function orderProblems(orders: unknown, profileNames: readonly string[]): Problem[] {
-  if (!Array.isArray(orders)) return [];
+function duplicateOrderIds(orders: unknown): Problem[] {
   const problems: Problem[] = [];
   const firstIndex = new Map<number, number>();
-  orders.forEach((item: unknown, index) => {
-    const order = asRecord(item);
-    if (order === undefined) return;
-    const id = orderShape.id.safeParse(order.id);
-    const first = id.success ? firstIndex.get(id.data) : undefined;
-    if (id.success && first === undefined) firstIndex.set(id.data, index);
-    if (id.success && first !== undefined) {
-      const message = `duplicate order id ${id.data}, first at orders[${first}]`;
-      problems.push({ path: ['orders', index, 'id'], message });
-    }
-    const written = orderShape.profile.safeParse(order.profile);
-    const profile = written.success ? written.data : undefined;
-    if (profile === undefined || profileNames.includes(profile)) return;
-    const implicit = order.profile === undefined ? ' (the default when profile is not set)' : '';
-    const defined = profileNames.length === 0 ? 'none' : profileNames.join(', ');
-    const message = `unknown profile "${profile}"${implicit}; defined profiles: ${defined}`;
-    problems.push({ path: ['orders', index, 'profile'], message });
+  (Array.isArray(orders) ? orders : []).forEach((item: unknown, index) => {
+    const id = orderShape.id.safeParse(asRecord(item)?.id);
+    if (!id.success) return;
+    const first = firstIndex.get(id.data);
+    if (first === undefined) return void firstIndex.set(id.data, index);
+    problems.push({
+      path: ['orders', index, 'id'],
+      message: `duplicate order id ${id.data}, first at orders[${first}]`,
+    });
   });
   return problems;
+}
+
+function unknownProfiles(top: Plain): Problem[] {
+  if (!Array.isArray(top.orders)) return [];
+  const profiles = asRecord(top.profiles);
+  const profileNames = profiles === undefined ? [DEFAULT_PROFILE_NAME] : Object.keys(profiles);
+  const defined = profileNames.length === 0 ? 'none' : profileNames.join(', ');
+  return top.orders.flatMap((item: unknown, index): Problem[] => {
+    const order = asRecord(item);
+    if (order === undefined) return [];
+    const written = orderShape.profile.safeParse(order.profile);
+    const profile = written.success ? written.data : undefined;
+    if (profile === undefined || profileNames.includes(profile)) return [];
+    const implicit = order.profile === undefined ? ' (the default when profile is not set)' : '';
+    const message = `unknown profile "${profile}"${implicit}; defined profiles: ${defined}`;
+    return [{ path: ['orders', index, 'profile'], message }];
+  });
 }
 
 function asRecord(value: unknown): Plain | undefined {

@@ -1,26 +1,24 @@
 import type { Logger } from 'pino';
 import { err, zonedTime, type Result, type ZonedTime } from 'yaml-files';
 import type { DiscoverySettings } from '../config/schema.js';
-import type { Semaphore, TokenBucket } from '../collector/gates.js';
-import type { ApiRecorder } from '../collector/types.js';
+import type { Gates } from '../dms/gates.js';
+import { callBefore, type CallRecorder } from '../dms/gated-call.js';
 import {
   ACTION_GET_ORDER_DETAIL,
   ACTION_LIST_ORDERS,
   DEADLINE_ERROR,
+  type CallOptions,
   type DmsClient,
   type DmsError,
 } from '../dms/types.js';
+import { ticketStatus, type TicketDetail, type TrackedOrder } from '../orders.js';
 import type { Clock } from '../util/clock.js';
-import { gatedCall } from './gated-call.js';
 import { listAllTickets } from './paging.js';
-import { selectTickets } from './select.js';
-import { ticketStatus, type ListedTicket, type TicketDetail, type TrackedOrder } from './types.js';
+import { selectTickets, type ListedTicket } from './select.js';
 
 /** How a profile's DMS calls are made now: its client, rate limit and the process-wide slots. */
-export interface ProfileAccess {
+export interface ProfileAccess extends Gates {
   readonly client: DmsClient;
-  readonly bucket: TokenBucket | undefined;
-  readonly slots: Semaphore;
 }
 
 export interface DiscoveryRecorder {
@@ -39,11 +37,13 @@ export interface DiscovererDeps {
   readonly settings: DiscoverySettings;
   readonly access: () => ProfileAccess;
   readonly clock: Clock;
-  readonly api: ApiRecorder;
+  readonly api: CallRecorder;
   readonly recorder: DiscoveryRecorder;
   readonly logger: Logger;
   /** Told whenever the list of discovered orders changes. */
   readonly onChange: () => void;
+  /** 0..1 for the retry pause; Math.random unless a test fixes it. */
+  readonly random?: () => number;
 }
 
 /** Details asked per run at most: a first run over thousands of tickets spreads over a few runs. */
@@ -60,6 +60,8 @@ export class Discoverer {
   #truncated = false;
   #cancelTimer: (() => void) | undefined;
   #stopped = false;
+  /** How the run's call in flight (if any) is given up when discovery stops. */
+  readonly #waiting = new Set<() => void>();
   readonly #zone: ZonedTime;
 
   constructor(private readonly deps: DiscovererDeps) {
@@ -86,9 +88,11 @@ export class Discoverer {
     loop();
   }
 
+  /** Stops the timer, and gives up the call the run waits for: nobody will read its answer. */
   stop(): void {
     this.#stopped = true;
     this.#cancelTimer?.();
+    for (const leave of this.#waiting) leave();
   }
 
   async runOnce(): Promise<void> {
@@ -136,28 +140,36 @@ export class Discoverer {
     return this.#call(ACTION_LIST_ORDERS, deadlineMs, (client, options) => client.listOrders(query, options));
   }
 
-  #call<T>(
+  /** One DMS call of the run, by the rule of dms/gated-call.ts: given up at the run's deadline or stop. */
+  async #call<T>(
     action: string,
     deadlineMs: number,
-    send: (
-      client: DmsClient,
-      options: { signal: AbortSignal; timeoutMs: number },
-    ) => Promise<Result<T, DmsError>>,
+    send: (client: DmsClient, options: CallOptions) => Promise<Result<T, DmsError>>,
   ): Promise<Result<T, DmsError>> {
     // A stopped discoverer's profile may be gone from the configuration (access() would throw), and
-    // its run's answers are not wanted: it asks nothing more, before or after waiting for a slot.
-    if (this.#stopped) return Promise.resolve(err(DEADLINE_ERROR));
+    // its run's answers are not wanted: it asks nothing more.
+    if (this.#stopped) return err(DEADLINE_ERROR);
+    const { clock, api, profile } = this.deps;
     const access = this.deps.access();
-    const onRateLimitWaited = (seconds: number): void =>
-      this.deps.api.rateLimitWaited(this.deps.profile, seconds);
-    return gatedCall(access, deadlineMs, this.deps.clock, onRateLimitWaited, async (options) => {
-      if (this.#stopped) return err(DEADLINE_ERROR);
-      const startedMs = this.deps.clock.now();
-      const result = await send(access.client, options);
-      const code = result.ok ? undefined : result.error.code;
-      this.deps.api.requestFinished(action, (this.deps.clock.now() - startedMs) / 1000, code);
-      return result;
-    });
+    const wait = callBefore(
+      deadlineMs,
+      { name: action, send: (options) => send(access.client, options) },
+      {
+        gates: access,
+        recorder: api,
+        clock,
+        random: this.deps.random ?? Math.random,
+        profile,
+        timeoutMs: Math.max(1, deadlineMs - clock.now()),
+        keepAnswer: false,
+      },
+    );
+    this.#waiting.add(wait.leave);
+    try {
+      return await wait.answer;
+    } finally {
+      this.#waiting.delete(wait.leave);
+    }
   }
 
   #read(summary: ListedTicket['summary'], nowMs: number): ListedTicket {

@@ -1,5 +1,13 @@
 import type { DiscoverySettings } from '../config/schema.js';
-import { FINISHED_TICKET_STATUSES, ticketStatus, type ListedTicket } from './types.js';
+import type { TicketSummary } from '../dms/types.js';
+import { FINISHED_TICKET_STATUSES, ticketStatus } from '../orders.js';
+
+/** A ListOrders row with its times read, before it becomes an order. */
+export interface ListedTicket {
+  readonly summary: TicketSummary;
+  readonly createdMs: number;
+  readonly lastModifiedMs: number;
+}
 
 export interface Selection {
   /** Newest first, at most `max_orders`. */

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { ApiRecorder } from '../collector/types.js';
 import type { Config, Profile } from '../config/schema.js';
+import type { CallRecorder } from '../dms/gated-call.js';
+import type { TrackedOrder } from '../orders.js';
 import type { Clock } from '../util/clock.js';
 import { Discoverer, type DiscoveryRecorder, type ProfileAccess } from './discoverer.js';
-import type { TrackedOrder } from './types.js';
 
 export interface DiscoveryServiceDeps {
   readonly clock: Clock;
-  readonly api: ApiRecorder;
+  readonly api: CallRecorder;
   readonly recorder: DiscoveryRecorder;
   readonly logger: Logger;
 }

@@ -33,8 +33,8 @@ export interface AlibabaClientOptions {
 }
 
 /**
- * A DmsClient for one profile: the Alibaba SDK signs (sign.ts), node:http carries the request
- * (transport.ts), and every outcome becomes a typed value. Never throws.
+ * A DmsClient for one profile: sign.ts signs each request, transport.ts sends it over node:http,
+ * and every outcome becomes a typed value. Never throws.
  */
 export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientOptions): DmsClient {
   const credential =

@@ -5,7 +5,10 @@ import type { SecretSource } from '../config/secret.js';
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
-/** The credential model @alicloud/openapi-client reads before signing each request. */
+/**
+ * What sign.ts signs a request with: the key pair, an STS token if any, and the provider name sent
+ * in `x-acs-credentials-provider`. The default chain (default-chain.ts) answers in this shape too.
+ */
 export interface CredentialModel {
   readonly type: 'access_key' | 'sts';
   readonly providerName: string;
@@ -14,13 +17,17 @@ export interface CredentialModel {
   readonly securityToken: string | undefined;
 }
 
-/** Thrown into the SDK when a secret file cannot be read; it surfaces as this code. */
+/**
+ * The code of an error getCredential() throws when a secret file was never readable; the client
+ * reports it as the call's error code (classify-error.ts keeps an error's own code).
+ */
 export const SECRET_UNREADABLE = 'secret_unreadable';
 
 /**
- * A credential object for the SDK that reads `*_file` secrets when they are used and again whenever
- * the file changes (size, time or inode), so a rotated Kubernetes Secret or a refreshed STS token is
- * picked up by the next call without a reload. A file that becomes unreadable keeps its last value.
+ * The credentials of a profile with an access key: reads `*_file` secrets when a call needs them
+ * and again whenever the file changes (size, time or inode), so a rotated Kubernetes Secret or a
+ * refreshed STS token is picked up by the next call without a reload. A file that becomes unreadable
+ * keeps its last value.
  */
 export class FileBackedCredential {
   readonly #credentials: Extract<Credentials, { kind: 'access_key' }>;

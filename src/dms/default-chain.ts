@@ -1,5 +1,5 @@
 // The Alibaba default credential chain, made to recover from a failure. Part of the DMS seam: only
-// src/dms/ imports the Alibaba SDK packages (CommonJS, loaded with require(); see alibaba-client.ts).
+// src/dms/ imports the Alibaba SDK packages (CommonJS, loaded with require(); see sign.ts).
 import { createRequire } from 'node:module';
 import type CredentialsModule from '@alicloud/credentials';
 

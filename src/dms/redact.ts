@@ -1,7 +1,8 @@
 /**
- * SDK error messages quote the request URL, and with legacy signing that URL carries AccessKeyId,
- * Signature and SecurityToken; gateway messages may quote the string-to-sign. Strip all of it, and
- * any credential value we know, before a message reaches a log line.
+ * Messages from node:http and from the credential providers may quote a URL, and a request signed
+ * the legacy way carries AccessKeyId, Signature and SecurityToken in its query; the gateway's
+ * messages may quote the string-to-sign. Strip all of it, and any credential value we know, before a
+ * message reaches a log line.
  */
 const CREDENTIAL_PARAMS =
   /((?:AccessKeyId|Signature|SecurityToken|SignatureNonce)(?:=|%3D|%253D))[^&\s%"']*/gi;

@@ -118,7 +118,7 @@ function readAnswer(response: IncomingMessage): Promise<Result<HttpAnswer, Trans
   });
 }
 
-/** RFC 3986 percent-encoding, as the SDK signs the values (docs/dms-api.md §4 Common). */
+/** RFC 3986 percent-encoding, the form of the values the signature covers (docs/dms-api.md §4 Common). */
 function queryString(query: Readonly<Record<string, string>>): string {
   return Object.entries(query)
     .map(([name, value]) => `${encode(name)}=${encode(value)}`)

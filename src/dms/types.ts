@@ -65,7 +65,7 @@ export interface JobDegreeRequest {
 export interface CallOptions {
   /** Aborting resolves the call at once with code `timeout`. */
   readonly signal: AbortSignal;
-  /** Upper bound for the HTTP exchange, handed to the SDK's read and connect timeouts. */
+  /** Upper bound for the HTTP exchange: transport.ts destroys a request not answered by then (`timeout`). */
   readonly timeoutMs: number;
 }
 

@@ -30,7 +30,10 @@ const NO_SELF_METRICS = new Registry<RegistryContentType>();
 /** @koa/router's default list of the methods it implements. */
 const ROUTER_METHODS = ['HEAD', 'OPTIONS', 'GET', 'PUT', 'PATCH', 'POST', 'DELETE'];
 
-/** The HTTP surface. Never listens itself: tests drive `app.callback()` or a port. */
+/**
+ * The HTTP surface. Never listens itself: exporter.ts serves `app.callback()` through web/server.ts
+ * (TLS, basic auth, headers) on the address main.ts or a test gives it.
+ */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   // Exact paths only: /METRICS and /metrics/ are not the metrics. TRACE counts as a method the

@@ -8,7 +8,10 @@ const DECIMAL_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;
  * The time budget (ms) for one scrape's DMS fan-out: Prometheus' X-Prometheus-Scrape-Timeout-Seconds
  * minus the offset (so the answer is rendered and sent before Prometheus gives up), capped by
  * `scrape.timeout`. Without the header, `scrape.timeout` alone. A malformed header is the caller's
- * mistake, so it is an error (HTTP 400), as in blackbox_exporter.
+ * mistake, so it is an error the app answers with HTTP 400. blackbox_exporter answers 500 there
+ * (its prober/handler.go, "Failed to parse timeout from Prometheus header"); we keep 5xx for our own
+ * bugs, so a bad header is not counted as the exporter failing. It also takes anything Go's
+ * ParseFloat reads (hex, exponents); we take plain decimals only, as Prometheus writes them.
  */
 export function scrapeTimeoutMs(
   header: string | undefined,

@@ -1,5 +1,5 @@
 import type { OrderMemory } from '../collector/order-state.js';
-import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../discovery/types.js';
+import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../orders.js';
 import { FINAL_STATUSES } from '../dms/types.js';
 
 export interface LandingEntry {

@@ -5,7 +5,7 @@ import {
   type ExpositionFormat,
 } from '../metrics/exposition.js';
 
-// Issue 7 item 5. Koa's ctx.accepts() (negotiator) matches an Accept entry only when every one of
+// Our own negotiation, not Koa's: ctx.accepts() (negotiator) matches an Accept entry only when every one of
 // its parameters appears on the offered type, so Prometheus 3's
 // `application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5` never matched and it got
 // the text format. Here only `version` decides; other parameters (`escaping`, `charset`) are

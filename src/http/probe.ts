@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import type { Collector } from '../collector/collector.js';
-import type { TrackedOrder } from '../discovery/types.js';
+import type { TrackedOrder } from '../orders.js';
 import type { ScrapeRenderer } from '../metrics/render.js';
 import type { RuntimeStore } from '../runtime.js';
 import { answerScrape } from './scrape-response.js';

@@ -6,7 +6,7 @@ import {
   collectDefaultMetrics,
   type RegistryContentType,
 } from 'prom-client';
-import { REUSE_REASONS, type ApiRecorder } from '../collector/types.js';
+import { REUSE_REASONS, type ScrapeRecorder } from '../collector/types.js';
 import type { DiscoveryRecorder } from '../discovery/discoverer.js';
 import { ACTIONS } from '../dms/types.js';
 import { METRICS } from './catalogue.js';
@@ -21,12 +21,12 @@ export interface BuildInfo {
 export interface SelfMetrics {
   /** The registry holding the self metrics for one exposition format, rendering in that format. */
   registryFor(format: ExpositionFormat): Registry<RegistryContentType>;
-  readonly recorder: ApiRecorder;
+  readonly recorder: ScrapeRecorder;
   readonly discovery: DiscoveryRecorder;
   configLoaded(success: boolean, nowMs: number): void;
 }
 
-type SelfRegistry = ApiRecorder &
+type SelfRegistry = ScrapeRecorder &
   DiscoveryRecorder &
   Pick<SelfMetrics, 'configLoaded'> & { readonly registry: Registry<RegistryContentType> };
 
@@ -81,7 +81,7 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
   };
 }
 
-function apiMetrics(registers: Registry<RegistryContentType>[]): ApiRecorder {
+function apiMetrics(registers: Registry<RegistryContentType>[]): ScrapeRecorder {
   const requests = new Counter({ ...METRICS.apiRequests, labelNames: ['action'], registers });
   const errors = new Counter({ ...METRICS.apiRequestErrors, labelNames: ['action', 'code'], registers });
   const duration = new Histogram({

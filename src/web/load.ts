@@ -56,7 +56,8 @@ export function webConfigFromText(text: string, fileName: string, baseDir: strin
   if (!schema.success || refused.length > 0) {
     const found = schema.success ? [] : problemsFromZod(schema.error.issues);
     const paths = refused.map(({ path }) => path);
-    return failed(source, [...refused.map((r) => ({ ...r, atKey: true })), ...excludeUnder(found, paths)]);
+    const refusals = refused.map(({ path, message }) => ({ path, message, atKey: true }));
+    return failed(source, [...refusals, ...excludeUnder(found, paths)]);
   }
   const settings = schema.data;
   if (settings.tls === undefined) return ok(webConfig(fileName, settings, undefined, []));

@@ -11,14 +11,28 @@ const MAX_PATH_LENGTH = 4096;
 
 const INLINE = 'here: give the PEM in a file (cert_file, key_file, client_ca_file), re-read when it changes';
 
-/** Newer toolkit keys this exporter refuses, each with its reason (rather than "unknown key"). */
-export const UNSUPPORTED_KEYS: ReadonlyArray<{ readonly path: readonly string[]; readonly message: string }> =
-  [
-    { path: ['tls_server_config', 'cert'], message: `key "cert" is not supported ${INLINE}` },
-    { path: ['tls_server_config', 'key'], message: `key "key" is not supported ${INLINE}` },
-    { path: ['tls_server_config', 'client_ca'], message: `key "client_ca" is not supported ${INLINE}` },
-    { path: ['rate_limit'], message: 'key "rate_limit" is not supported (rate-limit in a reverse proxy)' },
-  ];
+/** A newer toolkit key this exporter refuses, with its reason (rather than "unknown key"). */
+export interface UnsupportedKey {
+  /** The rule that refuses it: the name of its fixture in test/fixtures/web/bad. */
+  readonly id: string;
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
+  { id: 'inline-pem', path: ['tls_server_config', 'cert'], message: `key "cert" is not supported ${INLINE}` },
+  { id: 'inline-pem', path: ['tls_server_config', 'key'], message: `key "key" is not supported ${INLINE}` },
+  {
+    id: 'inline-pem',
+    path: ['tls_server_config', 'client_ca'],
+    message: `key "client_ca" is not supported ${INLINE}`,
+  },
+  {
+    id: 'rate-limit',
+    path: ['rate_limit'],
+    message: 'key "rate_limit" is not supported (rate-limit in a reverse proxy)',
+  },
+];
 
 const MAX_HEADER_LENGTH = 4096;
 

@@ -11,33 +11,66 @@ import { NODE_TLS_VERSION, TLS_VERSIONS, opensslCiphers, opensslCurves } from '.
 /** Certificates and keys are a few KiB; a CA bundle a few hundred. Anything larger is a wrong file. */
 const MAX_PEM_BYTES = 1024 * 1024;
 
-/** Rules across tls_server_config's keys, as the toolkit has them (plus min <= max). */
+/** One rule across tls_server_config's keys: its id (the name of its fixture in test/fixtures/web/bad). */
+export interface TlsRule {
+  readonly id: string;
+  problem(tls: TlsSettings): Problem | undefined;
+}
+
+const at = (key: string, message: string): Problem => ({ path: ['tls_server_config', key], message });
+
+/** The toolkit's rules across tls_server_config's keys (plus min <= max). */
+export const TLS_RULES: readonly TlsRule[] = [
+  {
+    id: 'tls-settings-without-cert',
+    problem: (tls) =>
+      tls.certFile === undefined && tls.keyFile === undefined
+        ? {
+            path: ['tls_server_config'],
+            message: 'needs cert_file and key_file (leave tls_server_config out to serve plain HTTP)',
+          }
+        : undefined,
+  },
+  {
+    id: 'missing-key-file',
+    problem: (tls) =>
+      tls.certFile !== undefined && tls.keyFile === undefined ? at('cert_file', 'needs key_file') : undefined,
+  },
+  {
+    id: 'missing-cert-file',
+    problem: (tls) =>
+      tls.keyFile !== undefined && tls.certFile === undefined ? at('key_file', 'needs cert_file') : undefined,
+  },
+  {
+    id: 'ca-without-client-auth',
+    problem: (tls) =>
+      tls.clientCaFile !== undefined && tls.clientAuth === 'NoClientCert'
+        ? at('client_ca_file', 'needs a client_auth_type that asks for client certificates')
+        : undefined,
+  },
+  {
+    id: 'allowed-sans-without-required-cert',
+    problem: (tls) =>
+      tls.clientAllowedSans !== undefined &&
+      tls.clientAuth !== 'RequireAnyClientCert' &&
+      tls.clientAuth !== 'RequireAndVerifyClientCert'
+        ? at(
+            'client_allowed_sans',
+            'needs client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert',
+          )
+        : undefined,
+  },
+  {
+    id: 'min-version-above-max',
+    problem: (tls) =>
+      TLS_VERSIONS.indexOf(tls.minVersion) > TLS_VERSIONS.indexOf(tls.maxVersion)
+        ? at('min_version', `must not be above max_version (${tls.maxVersion}), got ${tls.minVersion}`)
+        : undefined,
+  },
+];
+
 export function tlsRuleProblems(tls: TlsSettings): Problem[] {
-  const at = (key: string, message: string): Problem => ({ path: ['tls_server_config', key], message });
-  const problems: Problem[] = [];
-  if (tls.certFile === undefined && tls.keyFile === undefined) {
-    const message = 'needs cert_file and key_file (leave tls_server_config out to serve plain HTTP)';
-    problems.push({ path: ['tls_server_config'], message });
-  } else if (tls.keyFile === undefined) {
-    problems.push(at('cert_file', 'needs key_file'));
-  } else if (tls.certFile === undefined) {
-    problems.push(at('key_file', 'needs cert_file'));
-  }
-  if (tls.clientCaFile !== undefined && tls.clientAuth === 'NoClientCert') {
-    problems.push(at('client_ca_file', 'needs a client_auth_type that asks for client certificates'));
-  }
-  const required =
-    tls.clientAuth === 'RequireAnyClientCert' || tls.clientAuth === 'RequireAndVerifyClientCert';
-  if (tls.clientAllowedSans !== undefined && !required) {
-    const message = 'needs client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert';
-    problems.push(at('client_allowed_sans', message));
-  }
-  if (TLS_VERSIONS.indexOf(tls.minVersion) > TLS_VERSIONS.indexOf(tls.maxVersion)) {
-    problems.push(
-      at('min_version', `must not be above max_version (${tls.maxVersion}), got ${tls.minVersion}`),
-    );
-  }
-  return problems;
+  return TLS_RULES.flatMap((rule) => rule.problem(tls) ?? []);
 }
 
 /**

@@ -2,10 +2,10 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { err, ok } from 'yaml-files';
 import { createCollector, type ScrapeTarget } from '../../src/collector/collector.js';
-import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/collector/gates.js';
-import type { ApiRecorder, OrderOutcome, ReuseReason } from '../../src/collector/types.js';
+import { createSemaphore, createTokenBucket, type RateLimit } from '../../src/dms/gates.js';
+import type { OrderOutcome, ReuseReason, ScrapeRecorder } from '../../src/collector/types.js';
 import type { ScrapeSettings } from '../../src/config/schema.js';
-import type { TrackedOrder } from '../../src/discovery/types.js';
+import type { TrackedOrder } from '../../src/orders.js';
 import {
   DEADLINE_ERROR,
   type DmsClient,
@@ -15,6 +15,7 @@ import {
   type Ratio,
 } from '../../src/dms/types.js';
 import { ManualClock } from '../support/clock.js';
+import { DEFAULT_SCRAPE_SETTINGS } from '../support/settings.js';
 
 // The collector with a DMS client whose answers the test gives by hand, and a clock that moves only
 // when told: every case is exact, whatever the machine's load.
@@ -64,7 +65,7 @@ class HandDms implements DmsClient {
   }
 }
 
-class CountingRecorder implements ApiRecorder {
+class CountingRecorder implements ScrapeRecorder {
   requests: Array<string | undefined> = [];
   reused: ReuseReason[] = [];
   retries: string[] = [];
@@ -99,15 +100,8 @@ function degree(status: JobStatus, ratio = 0.5): JobDegree {
 const RUNNING = ok(degree('DOWNLOADING'));
 const FINISHED = ok(degree('FILTER_SUCCESS', 1));
 
-const SETTINGS: ScrapeSettings = {
-  timeoutMs: 10_000,
-  timeoutOffsetMs: 500,
-  concurrency: 8,
-  terminalRecheckMs: 600_000,
-  minIntervalMs: 0,
-  maxAgeMs: 0,
-  probeUnknownOrders: 0,
-};
+// Every scrape asks DMS unless a case says otherwise: no min_interval, no stale answers.
+const SETTINGS: ScrapeSettings = { ...DEFAULT_SCRAPE_SETTINGS, minIntervalMs: 0, maxAgeMs: 0 };
 
 function orders(...ids: number[]): TrackedOrder[] {
   return ids.map((id) => ({ id, name: '', profile: 'default', tid: undefined, source: 'config' }));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, type Config, type Profile } from '../../src/config/schema.js';
 import type { SecretSource } from '../../src/config/secret.js';
+import { DEFAULT_SCRAPE_SETTINGS } from '../support/settings.js';
 import { FIXTURES, parseFixture } from './fixture-support.js';
 
 function parseGood(name: string): Config {
@@ -35,15 +36,7 @@ describe('good config fixtures', () => {
   it.each(['empty.yaml', 'comments-only.yaml', 'empty-sections.yaml'])('%s is all defaults', (name) => {
     const config = parseGood(name);
     expect([...config.profiles.values()]).toEqual([IMPLICIT_DEFAULT]);
-    expect(config.scrape).toEqual({
-      timeoutMs: 10_000,
-      timeoutOffsetMs: 500,
-      concurrency: 8,
-      terminalRecheckMs: 600_000,
-      minIntervalMs: 15_000,
-      maxAgeMs: 300_000,
-      probeUnknownOrders: 0,
-    });
+    expect(config.scrape).toEqual(DEFAULT_SCRAPE_SETTINGS);
     expect(config.orders).toEqual([]);
   });
 

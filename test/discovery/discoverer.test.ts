@@ -41,7 +41,6 @@ describe('Discoverer', () => {
       clock,
       api: {
         requestFinished: () => undefined,
-        answerReused: () => undefined,
         retried: () => undefined,
         rateLimitWaited: () => undefined,
       },

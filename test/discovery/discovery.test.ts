@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.js';
 import { waitFor } from '../support/services.js';
+import { startGateway, type Gateway, type GatewayMode } from '../support/gateway.js';
 import { TEST_KEY, sampleValue, scenarioFromYaml, startStack, type Stack } from '../support/stack.js';
 
 // Ticket discovery against the simulator over real HTTP, with no `orders:` at all. The scenario's
@@ -172,15 +173,14 @@ describe('ticket discovery (no orders in the config)', () => {
   });
 });
 
-// ListOrders answers after 400 ms, so a test can change the config while a run waits for a page.
-const SLOW_LIST_MS = 400;
-const SLOW_SCENARIO = `credentials:
+// A gateway between the exporter and the simulator holds the ListOrders requests the test picks, so
+// a test can change the config while a discovery run waits for a page, and release it by hand.
+const PAGED_SCENARIO = `credentials:
   - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
 timezone: Asia/Shanghai
 start_time: 2026-01-05 09:00:00
 list_orders:
   max_page_size: 2
-  fault: { kind: slow, delay: ${SLOW_LIST_MS}ms }
 orders:
   - { id: 11, list: 1h }
   - { id: 12, list: 1h }
@@ -191,9 +191,9 @@ tickets:
   - { id: 13, created: -3d, approved: -71h, committer: carol, comment: three }
 `;
 
-const slowConfig = (discovery: string): string => `profiles:
+const gatedConfig = (discovery: string): string => `profiles:
   default:
-    endpoint: \${SIM}
+    endpoint: \${GATEWAY}
     protocol: http
     access_key_id: \${AK_ID}
     access_key_secret: \${AK_SECRET}
@@ -207,24 +207,50 @@ const DISCOVERY_SERIES = [
   'aliyun_dms_datatrack_discovery_last_success_timestamp_seconds{profile="default"}',
 ];
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+let gateway: Gateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
+
+/** Discovery (3 tickets on 2 pages) through a gateway whose mode applies to ListOrders only. */
+async function gatedStack(
+  mode: GatewayMode,
+): Promise<{ stack: Stack; clock: ManualClock; gateway: Gateway }> {
+  const clock = new ManualClock(START_MS);
+  const g = await startGateway(mode);
+  gateway = g;
+  g.actions = new Set(['ListOrders']);
+  const s = await startStack({
+    scenario: scenarioFromYaml(PAGED_SCENARIO),
+    configText: gatedConfig('{ enabled: true, interval: 5m, page_size: 2 }'),
+    clock,
+    elapsedMs: () => clock.now() - START_MS,
+    env: { GATEWAY: g.endpoint },
+  });
+  stack = s;
+  g.forwardTo(s.simulator.endpoint);
+  return { stack: s, clock, gateway: g };
+}
+
+/** Resolves when `promise` does; fails the test, saying what it waited for, after 10 s. */
+function within<T>(what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 10_000);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 describe('a discovery run stopped by a reload while it waits for DMS', () => {
-  it('survives its profile being removed, and makes no further call for it', async () => {
+  it('survives its profile being removed: gives up its request and asks nothing more', async () => {
     const unhandled: unknown[] = [];
     const record = (reason: unknown): void => void unhandled.push(reason);
     process.on('unhandledRejection', record);
     try {
-      const clock = new ManualClock(START_MS);
-      const s = await startStack({
-        scenario: scenarioFromYaml(SLOW_SCENARIO),
-        configText: slowConfig('{ enabled: true, interval: 5m, page_size: 2 }'),
-        clock,
-        elapsedMs: () => clock.now() - START_MS,
-      });
-      stack = s;
-      // The first run has asked for page 1 of 2 and waits for its answer.
-      await expect.poll(() => s.simulator.callCount(), { timeout: 5_000, interval: 5 }).toBe(1);
+      const { stack: s, gateway: g } = await gatedStack('hold');
+      // The first run has asked for page 1 of 2, and the gateway holds it.
+      const page = await within('page 1', g.held(1));
       s.setConfigText(`profiles:
   other:
     endpoint: \${SIM}
@@ -233,12 +259,12 @@ describe('a discovery run stopped by a reload while it waits for DMS', () => {
     access_key_secret: \${AK_SECRET}
 `);
       expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
-      await sleep(SLOW_LIST_MS * 3); // page 1 is answered; page 2 would be asked now
-      expect(unhandled).toEqual([]);
-      expect(s.simulator.callCount()).toBe(1);
+      await within('the run to give up page 1', page.abandoned);
       const { status, text } = await s.scrape();
       expect(status).toBe(200);
       for (const series of DISCOVERY_SERIES) expect(sampleValue(text, series)).toBeUndefined();
+      expect(unhandled).toEqual([]);
+      expect(g.received()).toBe(1);
       expect(s.logs.filter((l) => l.level === 'error')).toEqual([]);
     } finally {
       process.off('unhandledRejection', record);
@@ -247,28 +273,21 @@ describe('a discovery run stopped by a reload while it waits for DMS', () => {
 });
 
 describe('a discovery run stopped by turning discovery off', () => {
-  // The first run lists 3 tickets on 2 pages (calls 1 and 2); the second run's pages are calls 3 and 4.
+  // The first run lists 3 tickets on 2 pages; the second run's pages are held, and released by hand.
   it.each([
-    { waitingFor: 'its first page', call: 3 },
-    { waitingFor: 'its last page', call: 4 },
-  ])('reports nothing once it ends, when stopped waiting for $waitingFor', async ({ call }) => {
-    const clock = new ManualClock(START_MS);
-    const s = await startStack({
-      scenario: scenarioFromYaml(SLOW_SCENARIO),
-      configText: slowConfig('{ enabled: true, interval: 5m, page_size: 2 }'),
-      clock,
-      elapsedMs: () => clock.now() - START_MS,
-    });
-    stack = s;
+    { waitingFor: 'its first page', released: 0 },
+    { waitingFor: 'its last page', released: 1 },
+  ])('reports nothing once it ends, when stopped waiting for $waitingFor', async ({ released }) => {
+    const { stack: s, clock, gateway: g } = await gatedStack('forward');
     const first = await afterRun(s, 1);
     expect(sampleValue(first, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
+    g.mode = 'hold';
     clock.advance(5 * 60_000);
-    await expect
-      .poll(() => s.simulator.callCount({ action: 'ListOrders' }), { timeout: 5_000, interval: 5 })
-      .toBe(call);
-    s.setConfigText(slowConfig('{ enabled: false }'));
+    for (let n = 1; n <= released; n++) (await within(`page ${n}`, g.held(n))).release();
+    const waiting = await within('the page the run waits for', g.held(released + 1));
+    s.setConfigText(gatedConfig('{ enabled: false }'));
     expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
-    await sleep(SLOW_LIST_MS * 3); // the page is answered, and the run would have ended
+    await within('the run to give up its page', waiting.abandoned);
     const { text } = await s.scrape();
     for (const series of DISCOVERY_SERIES) expect(sampleValue(text, series)).toBeUndefined();
     expect(
@@ -276,6 +295,23 @@ describe('a discovery run stopped by turning discovery off', () => {
     ).toBe(1);
     expect(text).not.toContain('aliyun_dms_datatrack_discovery_errors_total{');
     expect(s.logs.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
-    expect(s.simulator.callCount({ action: 'ListOrders' })).toBe(call);
+    expect(g.received('ListOrders')).toBe(2 + released + 1);
+  });
+});
+
+describe('a discovery run at its deadline', () => {
+  it('gives up the page it waits for, counts the failure and keeps the last list', async () => {
+    const { stack: s, clock, gateway: g } = await gatedStack('forward');
+    await afterRun(s, 1);
+    g.mode = 'hold';
+    clock.advance(5 * 60_000);
+    const page = await within('page 1', g.held(1));
+    clock.advance(120_000); // a run never takes longer than two minutes
+    await within('the run to give up page 1', page.abandoned);
+    const text = await afterRun(s, 2);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
+    expect(
+      sampleValue(text, 'aliyun_dms_datatrack_discovery_errors_total{profile="default",code="timeout"}'),
+    ).toBe(1);
   });
 });

@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { fixedClock } from '../support/clock.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   TEST_KEY,
@@ -10,6 +9,7 @@ import {
   startStack,
   type Stack,
 } from '../support/stack.js';
+import { GOLDEN_SCRAPE_PATH, startGoldenStack } from '../support/golden.js';
 import { PROMETHEUS_2_ACCEPT } from '../support/scrape-headers.js';
 
 const ORDER_FAMILIES = [
@@ -20,19 +20,12 @@ const ORDER_FAMILIES = [
   'aliyun_dms_datatrack_order_info',
   'aliyun_dms_datatrack_order_error_info',
 ];
-const FIXED_NOW_MS = 1_800_000_000_000;
 
 let stack: Stack | undefined;
 afterEach(async () => {
   await stack?.close();
   stack = undefined;
 });
-
-async function goldenStack(): Promise<Stack> {
-  const scenario = scenarioFromYaml(await readFile('test/fixtures/golden/scenario.yaml', 'utf8'));
-  const configText = await readFile('test/fixtures/golden/config.yaml', 'utf8');
-  return startStack({ scenario, configText, elapsedMs: () => 100_000, clock: fixedClock(FIXED_NOW_MS) });
-}
 
 function simpleScenario(orders: string, extra = ''): string {
   return scenarioYaml(orders, { extra });
@@ -45,17 +38,16 @@ ${orders}`;
 
 describe('GET /metrics against the simulator', () => {
   it('matches the golden text for a fixed scenario (every state, every failure kind)', async () => {
-    stack = await goldenStack();
+    stack = await startGoldenStack();
     const { status, text } = await stack.scrape();
     expect(status).toBe(200);
     const actual = `${familyLines(text, ORDER_FAMILIES)}\n`;
-    const goldenPath = 'test/fixtures/golden/scrape.prom';
-    if (process.env.UPDATE_GOLDEN === '1') await writeFile(goldenPath, actual);
-    expect(actual).toBe(await readFile(goldenPath, 'utf8'));
+    if (process.env.UPDATE_GOLDEN === '1') await writeFile(GOLDEN_SCRAPE_PATH, actual);
+    expect(actual).toBe(await readFile(GOLDEN_SCRAPE_PATH, 'utf8'));
   });
 
   it('counts each failed call by its code and logs why, without the secret', async () => {
-    stack = await goldenStack();
+    stack = await startGoldenStack();
     const { text } = await stack.scrape();
     const errors = (code: string) =>
       sampleValue(
@@ -93,7 +85,7 @@ describe('GET /metrics against the simulator', () => {
   });
 
   it('serves OpenMetrics when Prometheus asks for it', async () => {
-    stack = await goldenStack();
+    stack = await startGoldenStack();
     const { contentType, text } = await stack.scrape({ Accept: PROMETHEUS_2_ACCEPT });
     expect(contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(text.endsWith('# EOF\n')).toBe(true);
@@ -207,7 +199,7 @@ describe('GET /metrics against the simulator', () => {
 
 describe('HTTP surface', () => {
   it('answers health, readiness, 404, 405 and a bad scrape-timeout header', async () => {
-    stack = await goldenStack();
+    stack = await startGoldenStack();
     const get = (path: string, init?: RequestInit) => fetch(`${stack!.url}${path}`, init);
     expect((await get('/-/healthy')).status).toBe(200);
     expect((await get('/-/ready')).status).toBe(200);
@@ -224,7 +216,7 @@ describe('HTTP surface', () => {
   });
 
   it('lists the orders with their last known state on the landing page, without calling DMS', async () => {
-    stack = await goldenStack();
+    stack = await startGoldenStack();
     const before = await (await fetch(`${stack.url}/`)).text();
     expect(before).toContain('<td>105</td><td>download-failed</td>');
     expect(before).toContain('not scraped yet');

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scrapeTimeoutMs } from '../../src/http/deadline.js';
+import { DEFAULT_SCRAPE_SETTINGS } from '../support/settings.js';
 
-const settings = {
-  timeoutMs: 10_000,
-  timeoutOffsetMs: 500,
-  concurrency: 8,
-  terminalRecheckMs: 600_000,
-  minIntervalMs: 15_000,
-  maxAgeMs: 300_000,
-  probeUnknownOrders: 0,
-};
+// The two settings the cases are written for; the rest as a config without them has it.
+const settings = { ...DEFAULT_SCRAPE_SETTINGS, timeoutMs: 10_000, timeoutOffsetMs: 500 };
 
 describe('scrapeTimeoutMs', () => {
   it.each([

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scenarioFromYaml, startStack, type Stack } from '../support/stack.js';
+import { startGoldenStack } from '../support/golden.js';
+import type { Stack } from '../support/stack.js';
 
 /** Flags measured to work here: no sandbox as root, and no background traffic to the closed network. */
 const CHROMIUM_FLAGS = [
@@ -47,11 +48,7 @@ afterAll(async () => stack?.close());
 
 describe('landing page in headless Chromium', () => {
   it('shows every order with its state and progress, and renders to a screenshot', async () => {
-    stack = await startStack({
-      scenario: scenarioFromYaml(await readFile('test/fixtures/golden/scenario.yaml', 'utf8')),
-      configText: await readFile('test/fixtures/golden/config.yaml', 'utf8'),
-      elapsedMs: () => 100_000,
-    });
+    stack = await startGoldenStack();
     await stack.scrape();
 
     const dom = await chromium(['--dump-dom', `${stack.url}/`]);

@@ -1,12 +1,12 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setCompressibleBody } from '../../src/http/compress.js';
 import { PROMETHEUS_2_ACCEPT, PROMETHEUS_3_ACCEPT } from '../support/scrape-headers.js';
-import { familyLines, scenarioFromYaml, startStack, type Stack } from '../support/stack.js';
+import { startGoldenStack } from '../support/golden.js';
+import { familyLines, type Stack } from '../support/stack.js';
 
 interface RawResponse {
   readonly status: number;
@@ -42,17 +42,9 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function goldenStack(): Promise<Stack> {
-  return startStack({
-    scenario: scenarioFromYaml(await readFile('test/fixtures/golden/scenario.yaml', 'utf8')),
-    configText: await readFile('test/fixtures/golden/config.yaml', 'utf8'),
-    elapsedMs: () => 100_000,
-  });
-}
-
 describe('GET /metrics over HTTP: format and compression', () => {
   it('answers Prometheus 3 with gzipped OpenMetrics, and curl with plain text', async () => {
-    stack = await goldenStack();
+    stack = await startGoldenStack();
     const url = `${stack.url}/metrics`;
     const prometheus = await get(url, { Accept: PROMETHEUS_3_ACCEPT, 'Accept-Encoding': 'gzip' });
     expect(prometheus.status).toBe(200);
@@ -86,7 +78,7 @@ describe('GET /metrics over HTTP: format and compression', () => {
     ['gzip refused', { Accept: '*/*', 'Accept-Encoding': 'gzip;q=0, identity' }, undefined, 'version=0.0.4'],
     ['no encoding', { Accept: 'application/openmetrics-text;version=0.0.1' }, undefined, 'version=0.0.1'],
   ])('%s', async (_who, headers, encoding, version) => {
-    stack = await goldenStack();
+    stack = await startGoldenStack();
     const response = await get(`${stack.url}/metrics`, headers);
     expect(response.headers['content-encoding']).toBe(encoding);
     expect(response.headers['content-type']).toContain(version);

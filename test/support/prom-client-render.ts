@@ -1,9 +1,10 @@
-// The renderer the exporter had before issue 10, kept only as the reference the new one must equal
+// The renderer the exporter had before it kept each order's lines as text (src/metrics/order-text.ts),
+// kept only as the reference the new one must equal
 // byte for byte (test/metrics/render-identity.test.ts): every order series set on prom-client gauges
 // in a registry made for the scrape, the self metrics registered alongside, prom-client rendering all.
 import { Gauge, Registry, type Metric, type RegistryContentType } from 'prom-client';
 import type { OrderOutcome, ScrapeResult } from '../../src/collector/types.js';
-import { TICKET_STATUSES, type TicketStatus } from '../../src/discovery/types.js';
+import { TICKET_STATUSES, type TicketStatus } from '../../src/orders.js';
 import { JOB_STATUSES, type JobDegree, type JobStatus } from '../../src/dms/types.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
 import { MAX_COMMENT_LABEL } from '../../src/metrics/order-text.js';

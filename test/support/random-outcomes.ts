@@ -1,7 +1,7 @@
 // Seeded random scrapes for comparing renderers: odd label text, awkward numbers, and orders that
 // change, vanish and appear between scrapes the way config reloads and DMS answers make them.
 import type { OrderAnswer, OrderOutcome } from '../../src/collector/types.js';
-import { TICKET_STATUSES, type TicketInfo, type TrackedOrder } from '../../src/discovery/types.js';
+import { TICKET_STATUSES, type TicketInfo, type TrackedOrder } from '../../src/orders.js';
 import { JOB_STATUSES, type JobStatus, type Ratio } from '../../src/dms/types.js';
 
 export type Random = () => number;

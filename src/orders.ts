@@ -1,5 +1,8 @@
-import type { Order } from '../config/schema.js';
-import type { TicketSummary } from '../dms/types.js';
+import type { Order } from './config/schema.js';
+
+// The order model every layer above config shares: an order the exporter follows, and what
+// discovery learned about its DMS ticket. Below dms/, discovery/ and collector/, so none of them
+// has to reach into another for it.
 
 /** The ticket states ListOrders reports (StatusCode), in the order the landing page lists them. */
 export const TICKET_STATUSES = [
@@ -64,11 +67,4 @@ export type TrackedOrder =
 
 export function configured(order: Order): TrackedOrder {
   return { ...order, source: 'config' };
-}
-
-/** A ListOrders row with its times read, before it becomes an order. */
-export interface ListedTicket {
-  readonly summary: TicketSummary;
-  readonly createdMs: number;
-  readonly lastModifiedMs: number;
 }

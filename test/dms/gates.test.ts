@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSemaphore, createTokenBucket } from '../../src/collector/gates.js';
+import { createSemaphore, createTokenBucket } from '../../src/dms/gates.js';
 import { ManualClock } from '../support/clock.js';
 
 async function settle(): Promise<void> {
@@ -10,16 +10,16 @@ describe('createSemaphore', () => {
   it('grants at most max places, in order, skipping withdrawn ones', async () => {
     const slots = createSemaphore(1);
     const granted: number[] = [];
-    const tickets = [0, 1, 2].map((i) => {
-      const ticket = slots.acquire();
-      void ticket.granted.then((ok) => ok && granted.push(i));
-      return ticket;
+    const places = [0, 1, 2].map((i) => {
+      const place = slots.acquire();
+      void place.granted.then((ok) => ok && granted.push(i));
+      return place;
     });
     await settle();
     expect(granted).toEqual([0]);
     expect([slots.active, slots.queued]).toEqual([1, 2]);
-    tickets[1]?.withdraw();
-    expect(await tickets[1]?.granted).toBe(false);
+    places[1]?.withdraw();
+    expect(await places[1]?.granted).toBe(false);
     slots.release();
     await settle();
     expect(granted).toEqual([0, 2]);
@@ -29,7 +29,7 @@ describe('createSemaphore', () => {
 
   it('takes a new bound without letting more in while the old holders finish', async () => {
     const slots = createSemaphore(3);
-    const tickets = [0, 1, 2, 3, 4].map(() => slots.acquire());
+    const places = [0, 1, 2, 3, 4].map(() => slots.acquire());
     await settle();
     expect([slots.active, slots.queued]).toEqual([3, 2]);
     slots.resize(1);
@@ -43,7 +43,7 @@ describe('createSemaphore', () => {
     slots.resize(4);
     await settle();
     expect([slots.active, slots.queued]).toEqual([2, 0]);
-    expect(await tickets[4]?.granted).toBe(true);
+    expect(await places[4]?.granted).toBe(true);
   });
 });
 

@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../support/clock.js';
+import { startGateway, type Gateway, type GatewayMode } from '../support/gateway.js';
+import { waitFor } from '../support/services.js';
+import {
+  TEST_KEY,
+  sampleValue,
+  scenarioFromYaml,
+  scenarioYaml,
+  startStack,
+  type Stack,
+} from '../support/stack.js';
+
+// The one rule every DMS call follows (src/dms/gated-call.ts), seen from outside: the simulator makes
+// the faults DMS makes, and a gateway on the path makes the ones only a network or a proxy makes
+// (a dropped connection, a 502 page). Each case has its own profile behind its own gateway, so the
+// requests each one cost can be counted.
+
+interface RetryCase {
+  readonly name: string;
+  /** The simulator's fault for the case's order or for ListOrders, if the simulator makes it. */
+  readonly fault?: string;
+  /** What the gateway does; it passes requests to the simulator unless told otherwise. */
+  readonly gateway?: GatewayMode;
+  /** The case's access key secret, when it is not the one the simulator accepts. */
+  readonly secret?: string;
+  /** The code the call fails with, as metrics and logs show it. */
+  readonly code: string;
+  readonly retried: boolean;
+}
+
+const CASES: readonly RetryCase[] = [
+  { name: 'throttling', fault: 'throttle', code: 'Throttling.User', retried: true },
+  { name: 'InternalError', fault: 'internal_error', code: 'InternalError', retried: true },
+  { name: 'ServiceUnavailable', fault: 'unavailable', code: 'ServiceUnavailable', retried: true },
+  { name: 'a 5xx without an Alibaba code', gateway: 'bad_gateway', code: 'http_502', retried: true },
+  { name: 'a network error', gateway: 'reset', code: 'network', retried: true },
+  { name: 'a signature error', secret: 'not-the-secret', code: 'SignatureDoesNotMatch', retried: false },
+  { name: 'a business error', fault: 'business_error', code: 'UnknownError', retried: false },
+  { name: 'a malformed answer', fault: 'malformed_json', code: 'malformed_response', retried: false },
+];
+
+const profileYaml = (name: string, endpointVariable: string, secret = '${AK_SECRET}'): string =>
+  `  ${name}: { endpoint: '\${${endpointVariable}}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '${secret}' }`;
+
+/** Gateways for `cases`, each passing requests to the simulator once the stack is up. */
+async function gatewaysFor(cases: readonly RetryCase[]): Promise<Gateway[]> {
+  return Promise.all(cases.map((c) => startGateway(c.gateway ?? 'forward')));
+}
+
+const retries = (text: string, action: string, code: string): number | undefined =>
+  sampleValue(text, `aliyun_dms_datatrack_api_retries_total{action="${action}",code="${code}"}`);
+
+describe('retries of a scrape call (GetDataTrackJobDegree)', () => {
+  let stack: Stack;
+  let gateways: Gateway[];
+  let text: string;
+
+  beforeAll(async () => {
+    gateways = await gatewaysFor(CASES);
+    const orders = CASES.map(
+      (c, i) => `  - { id: ${i + 1}, list: 1h${c.fault ? `, fault: { kind: ${c.fault} }` : ''} }`,
+    );
+    const configText = `profiles:
+${CASES.map((c, i) => profileYaml(`case${i + 1}`, `GATEWAY${i + 1}`, c.secret)).join('\n')}
+orders:
+${CASES.map((_, i) => `  - { id: ${i + 1}, profile: case${i + 1} }`).join('\n')}
+`;
+    stack = await startStack({
+      scenario: scenarioFromYaml(scenarioYaml(orders)),
+      configText,
+      env: Object.fromEntries(gateways.map((g, i) => [`GATEWAY${i + 1}`, g.endpoint])),
+    });
+    for (const gateway of gateways) gateway.forwardTo(stack.simulator.endpoint);
+    ({ text } = await stack.scrape());
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await Promise.all(gateways.map((g) => g.close()));
+  });
+
+  it.each(CASES.map((c, i) => ({ ...c, id: i + 1 })))(
+    'after $name: retried $retried',
+    ({ id, code, retried }) => {
+      expect(
+        sampleValue(text, `aliyun_dms_datatrack_order_error_info{order_id="${id}",code="${code}"}`),
+      ).toBe(1);
+      expect(gateways[id - 1]?.received()).toBe(retried ? 2 : 1);
+      expect(retries(text, 'GetDataTrackJobDegree', code)).toBe(retried ? 1 : undefined);
+    },
+  );
+
+  it('counts both tries as requests', () => {
+    const tries = CASES.reduce((sum, c) => sum + (c.retried ? 2 : 1), 0);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"}')).toBe(
+      tries,
+    );
+  });
+});
+
+// Discovery on a clock the test moves: the pause before a retry passes only when the test says so.
+const START_MS = Date.parse('2026-01-05T01:00:00Z');
+
+const discoveryScenario = (fault: string | undefined): string => `credentials:
+  - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
+timezone: Asia/Shanghai
+start_time: 2026-01-05 09:00:00
+${fault === undefined ? '' : `list_orders:\n  fault: ${fault}\n`}orders:
+  - { id: 11, list: 1h }
+tickets:
+  - { id: 11, created: -1d, approved: -23h, committer: alice, comment: audit }
+`;
+
+describe('retries of a discovery call (ListOrders)', () => {
+  let stack: Stack | undefined;
+  let gateway: Gateway | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    await gateway?.close();
+    stack = gateway = undefined;
+  });
+
+  async function discoveryStack(c: Pick<RetryCase, 'gateway' | 'secret'>, fault: string | undefined) {
+    const clock = new ManualClock(START_MS);
+    gateway = await startGateway(c.gateway ?? 'forward');
+    const profile = profileYaml('default', 'GATEWAY', c.secret).replace(
+      / }$/,
+      ', discovery: { enabled: true } }',
+    );
+    stack = await startStack({
+      scenario: scenarioFromYaml(discoveryScenario(fault)),
+      configText: `profiles:\n${profile}\n`,
+      clock,
+      elapsedMs: () => clock.now() - START_MS,
+      env: { GATEWAY: gateway.endpoint },
+    });
+    gateway.forwardTo(stack.simulator.endpoint);
+    return { stack, clock };
+  }
+
+  /** The scrape text once `series` has `value`: the exporter got there (bounded wait, no sleep). */
+  const once = (s: Stack, series: string, value: number): Promise<string> =>
+    waitFor(
+      `${series} = ${value}`,
+      async () => {
+        const { text } = await s.scrape();
+        return sampleValue(text, series) === value ? text : undefined;
+      },
+      10_000,
+      20,
+    );
+
+  const LIST_ORDERS_TRIES = 'aliyun_dms_datatrack_api_requests_total{action="ListOrders"}';
+  const RUNS = 'aliyun_dms_datatrack_discovery_duration_seconds_count{profile="default"}';
+
+  it.each(CASES.map((c) => ({ ...c, fault: c.fault && `{ kind: ${c.fault} }` })))(
+    'after $name: retried $retried',
+    async (c) => {
+      const { stack: s, clock } = await discoveryStack(c, c.fault);
+      await once(s, LIST_ORDERS_TRIES, 1);
+      clock.advance(400); // the longest pause before a retry
+      const text = await once(s, RUNS, 1);
+      expect(sampleValue(text, LIST_ORDERS_TRIES)).toBe(c.retried ? 2 : 1);
+      expect(gateway?.received()).toBe(c.retried ? 2 : 1);
+      expect(retries(text, 'ListOrders', c.code)).toBe(c.retried ? 1 : undefined);
+      expect(
+        sampleValue(text, `aliyun_dms_datatrack_discovery_errors_total{profile="default",code="${c.code}"}`),
+      ).toBe(1);
+    },
+  );
+
+  it('lists the tickets when the retry after throttling succeeds', async () => {
+    const { stack: s, clock } = await discoveryStack({}, '{ kind: throttle, until: 200ms }');
+    await once(s, LIST_ORDERS_TRIES, 1);
+    clock.advance(400);
+    const text = await once(s, RUNS, 1);
+    expect(retries(text, 'ListOrders', 'Throttling.User')).toBe(1);
+    expect(sampleValue(text, LIST_ORDERS_TRIES)).toBe(2);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(1);
+    expect(text).not.toContain('aliyun_dms_datatrack_discovery_errors_total{');
+  });
+});
