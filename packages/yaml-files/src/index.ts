@@ -21,11 +21,11 @@ export {
   decodeUtf8,
   describeFsError,
   formatBytes,
-  parseYamlSource,
   readBoundedText,
   readSmallFile,
-  type YamlSource,
-} from './source.js';
+  readSmallFileAsync,
+} from './read.js';
+export { parseYamlSource, type ParseBudget, type YamlSource } from './source.js';
 export {
   isTimeZone,
   parseLocalTime,
