@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  decimal,
   duration,
   flag,
   integer,
@@ -130,11 +131,9 @@ export const profileShape = {
       'Find the data-tracking tickets of this account with ListOrders (see [discovery](#discovery)).',
     ),
   rate_limit: mapping({
-    requests_per_second: z
-      .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number, got {value}') })
-      .gt(0, { error: 'must be more than 0, got {value}' })
-      .max(10_000, { error: 'must be at most 10000, got {value}' })
-      .describe('Average DMS calls per second for this profile.'),
+    requests_per_second: decimal(0, 10_000, { above: true }).describe(
+      'Average DMS calls per second for this profile.',
+    ),
     burst: integer(1, 10_000)
       .optional()
       .describe(
