@@ -211,7 +211,7 @@ describe('HTTP surface', () => {
     const bad = await stack.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': 'soon' });
     expect(bad).toMatchObject({
       status: 400,
-      text: 'invalid X-Prometheus-Scrape-Timeout-Seconds header: "soon"\n',
+      text: 'invalid X-Prometheus-Scrape-Timeout-Seconds header "soon": send a positive number of seconds such as 10 or 9.5, or leave the header out for scrape.timeout\n',
     });
   });
 
