@@ -83,6 +83,11 @@ const discoveryShape = {
   page_size: integer(1, 1_000)
     .default(100)
     .describe('Tickets asked for per ListOrders page; DMS may send fewer, and the exporter asks on.'),
+  details_per_run: integer(0, 10_000)
+    .default(200)
+    .describe(
+      'Ticket details (`GetDataTrackOrderDetail`: database, tables, tracked range) asked per run at most, for tickets that have none yet; each ticket is asked once. `0` asks none. See [discovery](#discovery) for how long a first run over many tickets takes.',
+    ),
 };
 
 const discoverySchema = mapping(discoveryShape).transform((d) => ({
@@ -97,6 +102,7 @@ const discoverySchema = mapping(discoveryShape).transform((d) => ({
   keepFinishedForMs: d.keep_finished_for,
   timezone: d.timezone,
   pageSize: d.page_size,
+  detailsPerRun: d.details_per_run,
 }));
 
 export const profileShape = {
