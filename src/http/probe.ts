@@ -30,6 +30,8 @@ export interface ProbeDeps {
   readonly collector: Collector;
   /** A renderer without the exporter's own metrics (those are on /metrics and /exporter-metrics). */
   readonly renderer: ScrapeRenderer;
+  /** Told after each probe that asked the collector (for the landing page). */
+  readonly onProbed: () => void;
 }
 
 /** GET /probe?target=ID[&profile=NAME]: one order's series, in the same names as /metrics. */
@@ -63,7 +65,8 @@ export function probe(deps: ProbeDeps): Koa.Middleware {
         if (runtime.findOrder(gone.id) === undefined) deps.collector.forget([gone]);
       });
     // The population stays whole, so probing one order keeps the others' memory.
-    await answerScrape(ctx, { ...target, orders: [order] }, deps.collector, deps.renderer);
+    if (await answerScrape(ctx, { ...target, orders: [order] }, deps.collector, deps.renderer))
+      deps.onProbed();
   };
 }
 

@@ -103,7 +103,7 @@ describe('ticket discovery (no orders in the config)', () => {
     );
     const page = await (await fetch(`${s.url}/`)).text();
     expect(page).toContain(
-      '<td>discovery</td><td>default</td><td>alice</td><td><div class="comment" title="orders audit">orders audit</div></td><td>orders@10.0.0.12:3306</td><td>2025-12-31 16:00 – 2026-01-01 16:00 UTC</td>',
+      '<td><div class="profile clip" title="default">default</div></td><td><div class="committer clip" title="alice">alice</div><div class="comment lines" title="orders audit">orders audit</div></td><td><div class="database lines" title="orders@10.0.0.12:3306">orders@10.0.0.12:3306</div><div class="range">2025-12-31 16:00 –<br>2026-01-01 16:00 UTC</div></td>',
     );
     expect(page).toContain('data-status="ticket toaudit"');
   });
