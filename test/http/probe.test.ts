@@ -83,26 +83,24 @@ describe('GET /probe', () => {
         status: 400,
         text: `target "${target}" is not an order id: ${wanted}\n`,
       });
-    expect(await get(s, '/probe')).toMatchObject({
-      status: 400,
-      text: 'target is missing: give one order id, as in /probe?target=3212345\n',
-    });
-    expect(await get(s, '/probe?target=1&target=2')).toMatchObject({
-      status: 400,
-      text: 'target is given 2 times: give one order id, as in /probe?target=3212345\n',
-    });
-    expect(await get(s, '/probe?target=1&profile=nope')).toMatchObject({
-      status: 400,
-      text: 'profile "nope" is not defined: give one of default, other\n',
-    });
-    expect(await get(s, '/probe?target=1&profile=default&profile=other')).toMatchObject({
-      status: 400,
-      text: 'profile is given 2 times: give one profile name\n',
-    });
-    expect(await get(s, '/probe?target=4')).toMatchObject({
-      status: 404,
-      text: "order 4 is not one this exporter follows: add it to the configuration's orders (or let discovery find it), or set scrape.probe_unknown_orders to probe orders it does not follow\n",
-    });
+    const example = 'as in /probe?target=3212345';
+    const refusals: Array<[string, number, string]> = [
+      ['/probe', 400, `target is missing: give one order id, ${example}`],
+      ['/probe?target=1&target=2', 400, `target is given 2 times: give one order id, ${example}`],
+      ['/probe?target=1&profile=nope', 400, 'profile "nope" is not defined: give one of default, other'],
+      [
+        '/probe?target=1&profile=default&profile=other',
+        400,
+        'profile is given 2 times: give one profile name',
+      ],
+      [
+        '/probe?target=4',
+        404,
+        "order 4 is not one this exporter follows: add it to the configuration's orders (or let discovery find it), or set scrape.probe_unknown_orders to probe orders it does not follow",
+      ],
+    ];
+    for (const [path, status, text] of refusals)
+      expect(await get(s, path), path).toMatchObject({ status, text: `${text}\n` });
     expect(s.simulator.callCount()).toBe(0);
   });
 
