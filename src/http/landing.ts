@@ -73,7 +73,7 @@ const HEADINGS = ['Order', 'Name', 'Status', 'List', 'Download', 'Filter', 'Prof
  * What the page is a picture of, and when it changes: the last scrape's time, and the next one's
  * from the last two scrapes of /metrics (Prometheus' interval, as the exporter saw it).
  */
-export function scrapeSummary(scrapes: ScrapeTimes, nowMs: number): string {
+function scrapeSummary(scrapes: ScrapeTimes, nowMs: number): string {
   const intro = 'Each order as the last scrape of /metrics or /probe saw it: this page never asks DMS.';
   const { last, metricsIntervalMs } = scrapes;
   if (last === undefined) return `${intro} No scrape yet: orders fill in at the first one.`;
