@@ -145,7 +145,8 @@ function secretFiles(p: Plain, read: SecretFileReader) {
   });
 }
 
-// The offset is taken off the scraper's timeout; not less than ours would leave no time for DMS.
+// The offset is taken off the scraper's timeout: one as long as ours is a mistake, that would leave
+// DMS only the half of the header's value every scrape may spend (http/deadline.ts).
 function timeoutOffsetProblems(scrape: Plain | undefined): Problem[] {
   const timeout = scrapeShape.timeout.safeParse(scrape?.timeout);
   const offset = scrapeShape.timeout_offset.safeParse(scrape?.timeout_offset);

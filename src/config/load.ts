@@ -79,7 +79,7 @@ export function checkConfigText(
       ...(schema.success ? [] : problemsFromZod(schema.error.issues)),
       ...crossKeyProblems(plain.value, readSecretFile),
     ];
-    problems.push(...excludeUnder(found, plain.unexpanded));
+    problems.push(...excludeUnder(found, plain.reported));
   }
   if (problems.length === 0) return ok(plain.value);
   const messages = formatProblems(parsed.value, problems);

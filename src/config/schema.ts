@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  decimal,
   duration,
   flag,
   integer,
@@ -21,6 +22,8 @@ export const DEFAULT_PROFILE_NAME = 'default';
 /** The central DMS Enterprise endpoint; regional ones look like dms-enterprise.cn-hangzhou.aliyuncs.com. */
 export const DEFAULT_ENDPOINT = 'dms-enterprise.aliyuncs.com';
 export const MAX_CONCURRENCY = 256;
+/** The share of the scraper's timeout a scrape may always spend on DMS, however large the offset. */
+export const ALWAYS_SPENT_SHARE = 0.5;
 /** Names become label values and key paths: long enough for any real name, short enough to stay small. */
 const MAX_NAME_LENGTH = 1024;
 const HOUR_MS = 60 * 60 * 1000;
@@ -93,6 +96,11 @@ const discoveryShape = {
   page_size: integer(1, 1_000)
     .default(100)
     .describe('Tickets asked for per ListOrders page; DMS may send fewer, and the exporter asks on.'),
+  details_per_run: integer(0, 10_000)
+    .default(200)
+    .describe(
+      'Ticket details (`GetDataTrackOrderDetail`: database, tables, tracked range) asked per run at most, for tickets that have none yet; each ticket is asked once. `0` asks none. See [discovery](#discovery) for how long a first run over many tickets takes.',
+    ),
 };
 
 const discoverySchema = mapping(discoveryShape).transform((d) => ({
@@ -107,6 +115,7 @@ const discoverySchema = mapping(discoveryShape).transform((d) => ({
   keepFinishedForMs: d.keep_finished_for,
   timezone: d.timezone,
   pageSize: d.page_size,
+  detailsPerRun: d.details_per_run,
 }));
 
 export const profileShape = {
@@ -143,11 +152,9 @@ export const profileShape = {
       'Find the data-tracking tickets of this account with ListOrders (see [discovery](#discovery)).',
     ),
   rate_limit: mapping({
-    requests_per_second: z
-      .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number, got {value}') })
-      .gt(0, { error: 'must be more than 0, got {value}' })
-      .max(10_000, { error: 'must be at most 10000, got {value}' })
-      .describe('Average DMS calls per second for this profile.'),
+    requests_per_second: decimal(0, 10_000, { above: true }).describe(
+      'Average DMS calls per second for this profile.',
+    ),
     burst: integer(1, 10_000)
       .optional()
       .describe(
@@ -223,12 +230,12 @@ export const scrapeShape = {
   timeout: duration({ above: 0, max: HOUR_MS })
     .prefault('10s')
     .describe(
-      "Cap for one scrape's whole DMS fan-out. Prometheus' `X-Prometheus-Scrape-Timeout-Seconds` header, minus `timeout_offset`, lowers it.",
+      `Cap for one scrape's whole DMS fan-out. With Prometheus' \`X-Prometheus-Scrape-Timeout-Seconds\` header the budget is min(\`timeout\`, max(header − \`timeout_offset\`, header × ${ALWAYS_SPENT_SHARE})); without it, \`timeout\`.`,
     ),
   timeout_offset: duration({ max: HOUR_MS })
     .prefault('500ms')
     .describe(
-      "Subtracted from the header's value, to leave time to render and send the answer. Less than `timeout`.",
+      "Subtracted from the header's value, to leave time to render and send the answer; a scrape may always spend at least half the header's value, so with the default a header of 1 s or less gives half of it (0.6 s gives 0.3 s). Less than `timeout`.",
     ),
   concurrency: integer(1, MAX_CONCURRENCY)
     .default(8)
@@ -246,7 +253,7 @@ export const scrapeShape = {
   probe_unknown_orders: integer(0, 10_000)
     .default(0)
     .describe(
-      '`/probe?target=ID` of an order the exporter does not follow: 0 refuses it (404); N > 0 asks DMS for up to N such ids, the least recently probed forgotten first.',
+      '`/probe?target=ID` of an order the exporter does not follow: 0 refuses it (404); N > 0 asks DMS for up to N such ids (with the profile `profile=NAME` names, else `default`), the least recently probed forgotten first.',
     ),
   terminal_recheck: duration({ max: LONGEST_TIMER_MS })
     .prefault('10m')

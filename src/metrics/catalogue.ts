@@ -85,6 +85,10 @@ export const METRICS = {
     name: `${PREFIX}discovery_orders_left_out`,
     help: 'Tickets the last discovery of the profile found but left out because of discovery.max_orders (the newest are followed).',
   },
+  discoveryWithoutDetail: {
+    name: `${PREFIX}discovery_orders_without_detail`,
+    help: 'Tickets the last successful discovery of the profile follows whose detail (database, tables, tracked range) is not read yet: discovery.details_per_run are asked per run.',
+  },
   discoveryLastSuccess: {
     name: `${PREFIX}discovery_last_success_timestamp_seconds`,
     help: 'Unix time of the last successful ticket discovery of the profile.',

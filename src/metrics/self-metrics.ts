@@ -127,6 +127,7 @@ function discoveryMetrics(registers: Registry<RegistryContentType>[]): Discovery
   const labelNames = ['profile'];
   const orders = new Gauge({ ...METRICS.discoveredOrders, labelNames, registers });
   const leftOut = new Gauge({ ...METRICS.discoveryLeftOut, labelNames, registers });
+  const withoutDetail = new Gauge({ ...METRICS.discoveryWithoutDetail, labelNames, registers });
   const lastSuccess = new Gauge({ ...METRICS.discoveryLastSuccess, labelNames, registers });
   const errors = new Counter({ ...METRICS.discoveryErrors, labelNames: ['profile', 'code'], registers });
   const duration = new Histogram({
@@ -141,10 +142,11 @@ function discoveryMetrics(registers: Registry<RegistryContentType>[]): Discovery
       if (!outcome.ok) return void errors.inc({ profile, code: outcome.code });
       orders.set({ profile }, outcome.orders);
       leftOut.set({ profile }, outcome.leftOut);
+      withoutDetail.set({ profile }, outcome.withoutDetail);
       lastSuccess.set({ profile }, outcome.atMs / 1000);
     },
     discoveryStopped(profile) {
-      for (const gauge of [orders, leftOut, lastSuccess]) gauge.remove({ profile });
+      for (const gauge of [orders, leftOut, withoutDetail, lastSuccess]) gauge.remove({ profile });
     },
   };
 }

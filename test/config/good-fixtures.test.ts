@@ -50,6 +50,24 @@ describe('good config fixtures', () => {
     ]);
   });
 
+  it("keeps profiles named after Object.prototype's methods, and changes no prototype", () => {
+    const config = parseGood('object-method-names.yaml');
+    expect([...config.profiles.keys()]).toEqual([
+      'toString',
+      'hasOwnProperty',
+      '__defineGetter__',
+      'valueOf',
+    ]);
+    expect(config.orders).toEqual([
+      { id: 1, name: '', profile: 'toString', tid: 1 },
+      { id: 2, name: '', profile: 'hasOwnProperty', tid: 2 },
+      { id: 3, name: '', profile: '__defineGetter__', tid: 3 },
+      { id: 4, name: 'toString', profile: 'valueOf', tid: undefined },
+    ]);
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('tid');
+    expect(typeof ({} as { toString: unknown }).toString).toBe('function');
+  });
+
   describe('full.yaml', () => {
     const config = parseGood('full.yaml');
 

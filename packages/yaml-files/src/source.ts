@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document, type YAMLWarning } from 'yaml';
+import { isCoreTag, shortTags } from './tags.js';
 import { err, ok, type Result } from './result.js';
 import { scanYaml } from './scan.js';
 
@@ -41,17 +42,34 @@ export function parseYamlSource(
   if (refused !== undefined) return err([`${fileName}:${lineAt(text, refused.offset)}: ${refused.reason}`]);
   const lines = new LineCounter();
   // prettyErrors off: the default appends a multi-line excerpt; our messages are one line each.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems = [...doc.errors, ...doc.warnings];
+  // resolveKnownTags off: !!binary, !!set, !!timestamp... stay unresolved, so that toPlainValue
+  // reports each one as one unsupported tag, at its key path, instead of checking a byte array.
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    resolveKnownTags: false,
+  });
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => !isLeftToPlainValue(w))];
   if (problems.length > 0) {
     return err(
       problems.map((problem) => {
         const { line, col } = lines.linePos(problem.pos[0]);
-        return `${fileName}:${line}:${col}: ${problem.message.split('\n')[0] ?? ''}`;
+        const message = shortTags(problem.message.split('\n')[0] ?? '');
+        return `${fileName}:${line}:${col}: ${message}`;
       }),
     );
   }
   return ok({ fileName, text, doc, lines });
+}
+
+/**
+ * A tag outside the core schema is kept on its node and reported by toPlainValue with the key path;
+ * a core tag that does not fit its value (`!!float abc`) stays a parse error.
+ */
+function isLeftToPlainValue(warning: YAMLWarning): boolean {
+  const tag = /^Unresolved tag: (\S+)$/.exec(warning.message)?.[1];
+  return warning.code === 'TAG_RESOLVE_FAILED' && tag !== undefined && !isCoreTag(tag);
 }
 
 function overBudget(text: string, budget: ParseBudget): { offset: number; reason: string } | undefined {
