@@ -29,5 +29,9 @@ function verdictLine(report: CheckReport): string {
   if (checkPassed(report))
     return `OK: DMS answers every call the configuration needs (${count} profile${count === 1 ? '' : 's'})`;
   const failed = report.profiles.filter(profileFailed).map((p) => p.name);
-  return `FAILED: ${failed.length} of ${count} profile${count === 1 ? '' : 's'} need${failed.length === 1 ? 's' : ''} the fix above (${failed.join(', ')})`;
+  const who =
+    failed.length === 1
+      ? `profile ${failed.join('')} needs the fix`
+      : `profiles ${failed.join(', ')} need the fixes`;
+  return `FAILED: ${who} above (${failed.length} of ${count})`;
 }

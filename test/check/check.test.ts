@@ -1,0 +1,166 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { startSimulator, type RunningSimulator } from 'dms-simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDms } from '../../src/check/check.js';
+import { renderReport } from '../../src/check/render.js';
+import { checkPassed } from '../../src/check/report.js';
+import { configFromText } from '../../src/config/load.js';
+import { createLogger } from '../../src/logging.js';
+import { scenarioFromYaml } from '../support/scenario.js';
+
+// --dms.check against the simulator over HTTP, one case per failure the simulator can produce, each
+// report compared with a golden file in test/fixtures/check/ (UPDATE_GOLDEN=1 writes them). Only what
+// must vary is normalised: latencies (`reached in N ms`) and the simulator's port (`127.0.0.1:PORT`).
+
+export const CHECK_SCENARIO = `credentials:
+  - { access_key_id: LTAItestKeyId0001, access_key_secret: test-secret-Zq9pX2vK7 }
+  - { access_key_id: LTAIdeniedKey0002, access_key_secret: denied-secret-0002, deny: [ListOrders] }
+orders:
+  - { id: 1001, tid: 3000, list: 1h }
+  - { id: 1002, tid: 3000, fault: { kind: throttle } }
+tickets:
+  - { id: 1001, created: -2h, approved: -1h, committer: alice, detail: { database: orders@10.0.0.12:3306 } }
+  - { id: 1002, created: -3h, approved: -2h, committer: bob }
+`;
+
+const GOOD_KEY = 'access_key_id: LTAItestKeyId0001\naccess_key_secret: test-secret-Zq9pX2vK7';
+const DISCOVERY = 'discovery: { enabled: true }';
+
+export function normalised(report: string): string {
+  return report
+    .replace(/reached in \d+ ms/g, 'reached in N ms')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+}
+
+let simulator: RunningSimulator;
+beforeAll(async () => {
+  simulator = await startSimulator({ scenario: scenarioFromYaml(CHECK_SCENARIO) });
+});
+afterAll(() => simulator.close());
+
+/** The check of `configText` (where ${SIM} is the endpoint) against `endpoint`, rendered. */
+async function check(
+  configText: string,
+  endpoint = simulator.endpoint,
+): Promise<{ text: string; passed: boolean }> {
+  const config = configFromText(configText, 'config.yaml', { SIM: endpoint });
+  if (!config.ok) throw new Error(config.error.join('\n'));
+  const report = await checkDms(config.value, {
+    build: { version: 'test', revision: 'test' },
+    logger: createLogger('silent', 'json'),
+    env: {},
+  });
+  return { text: renderReport(report), passed: checkPassed(report) };
+}
+
+async function expectGolden(name: string, text: string): Promise<void> {
+  const path = `test/fixtures/check/${name}.txt`;
+  const actual = normalised(text);
+  if (process.env.UPDATE_GOLDEN === '1') await writeFile(path, actual);
+  expect(actual).toBe(await readFile(path, 'utf8'));
+}
+
+function profile(name: string, lines: string): string {
+  return `  ${name}:\n    endpoint: '\${SIM}'\n    protocol: http\n    ${lines.replace(/\n/g, '\n    ')}\n`;
+}
+
+describe('--dms.check against the simulator', () => {
+  it('passes when every call the configuration needs works, and says what it saw', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', `${GOOD_KEY}\ntid: 3000\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
+    );
+    await expectGolden('healthy', text);
+    expect(passed).toBe(true);
+  });
+
+  it('names the secret as the fix when the signature does not match, and checks the other profile', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('prod', 'access_key_id: LTAItestKeyId0001\naccess_key_secret: not-the-secret')}${profile('backup', `${GOOD_KEY}\n${DISCOVERY}`)}orders:\n  - { id: 1001, profile: prod }\n`,
+    );
+    await expectGolden('wrong-secret', text);
+    expect(passed).toBe(false);
+  });
+
+  it('names the AccessKey id when the gateway does not know the key', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', 'access_key_id: LTAIunknownKey9999\naccess_key_secret: whatever-secret')}orders:\n  - { id: 1001 }\n`,
+    );
+    await expectGolden('unknown-key', text);
+    expect(passed).toBe(false);
+  });
+
+  it('gives the RAM policy line for a denied action, and reports the allowed ones', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', `access_key_id: LTAIdeniedKey0002\naccess_key_secret: denied-secret-0002\ntid: 3000\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
+    );
+    await expectGolden('forbidden', text);
+    expect(passed).toBe(false);
+  });
+
+  it('says the account is throttled after the one retry the exporter makes', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', GOOD_KEY)}orders:\n  - { id: 1002 }\n`,
+    );
+    await expectGolden('throttled', text);
+    expect(passed).toBe(false);
+    expect(simulator.callCount({ orderId: 1002 })).toBe(2);
+  });
+
+  it('says the endpoint is unreachable and asks nothing more', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', `${GOOD_KEY}\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
+      `127.0.0.1:${await closedPort()}`,
+    );
+    await expectGolden('unreachable', text);
+    expect(passed).toBe(false);
+  });
+
+  it('names the wrong tenant when DMS does not know the order in the tid given', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', `${GOOD_KEY}\ntid: 4000`)}orders:\n  - { id: 1001 }\n`,
+    );
+    await expectGolden('wrong-tid', text);
+    expect(passed).toBe(false);
+  });
+
+  it('tells a profile no order and no discovery use apart from a failure', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', GOOD_KEY)}${profile('spare', GOOD_KEY)}orders:\n  - { id: 1001 }\n`,
+    );
+    expect(normalised(text)).toContain(
+      'profile spare: http://127.0.0.1:PORT, direct\n  note  profile                no order and no discovery use this profile: nothing to call\n',
+    );
+    expect(passed).toBe(true);
+  });
+});
+
+describe('--dms.check against a gateway whose clock is 20 minutes ahead', () => {
+  let skewed: RunningSimulator;
+  beforeAll(async () => {
+    skewed = await startSimulator({
+      scenario: scenarioFromYaml(CHECK_SCENARIO),
+      now: () => Date.now() + 20 * 60_000,
+    });
+  });
+  afterAll(() => skewed.close());
+
+  it("compares the gateway's Date with our clock and names NTP as the fix", async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', `${GOOD_KEY}\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
+      skewed.endpoint,
+    );
+    await expectGolden('clock-skew', text);
+    expect(passed).toBe(false);
+  });
+});
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
