@@ -102,8 +102,8 @@ function endpointFinding(calls: readonly JudgedCall[]): Finding {
 }
 
 function credentialsFinding(profile: Profile, calls: readonly JudgedCall[]): Finding {
-  const provider = exchangesOf(calls).find((e) => e.credentialProvider !== undefined)?.credentialProvider;
-  const source = credentialText(profile, provider);
+  const signed = exchangesOf(calls).find((e) => e.credentialProvider !== undefined);
+  const source = credentialText(profile, signed);
   const failed = blamed(calls, 'credentials');
   if (failed !== undefined)
     return { verdict: 'fail', subject: 'credentials', text: `${failed.text}; ${source}`, fix: failed.fix };
@@ -117,11 +117,12 @@ function credentialsFinding(profile: Profile, calls: readonly JudgedCall[]): Fin
     : { verdict: 'skip', subject: 'credentials', text: `not confirmed: ${source}` };
 }
 
-function credentialText(profile: Profile, provider: string | undefined): string {
+function credentialText(profile: Profile, signed: Exchange | undefined): string {
   const credentials = profile.credentials;
   if (credentials.kind === 'default_chain') {
-    const name = provider?.replace(/^default\//, '');
-    return `the default credential chain${name === undefined ? '' : `, provider ${name}`}`;
+    const name = signed?.credentialProvider?.replace(/^default\//, '');
+    const key = signed?.accessKeyId === undefined ? '' : ` (access key ${maskKeyId(signed.accessKeyId)})`;
+    return `the default credential chain${name === undefined ? '' : `, provider ${name}${key}`}`;
   }
   const secret = credentials.accessKeySecret;
   const from = secret.kind === 'file' ? `, secret from ${secret.path}` : ' from the configuration';

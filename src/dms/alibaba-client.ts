@@ -47,6 +47,8 @@ export interface Exchange {
   readonly action: string;
   /** Who gave the credentials: `static_ak`, `static_sts`, or the default chain's provider (`env`, `ecs_ram_role`, ...). */
   readonly credentialProvider: string | undefined;
+  /** The AccessKey id the call was signed with (an id, not a secret: the RAM console lists it). */
+  readonly accessKeyId: string | undefined;
   /** From sending the request to its answer or failure; undefined when nothing was sent. */
   readonly elapsedMs: number | undefined;
   /** The HTTP status; undefined when no answer came. */
@@ -134,6 +136,7 @@ function orderParams(request: JobDegreeRequest): Record<string, string> {
 
 const NOTHING_SENT = {
   credentialProvider: undefined,
+  accessKeyId: undefined,
   elapsedMs: undefined,
   status: undefined,
   serverDate: undefined,
@@ -180,6 +183,7 @@ class ActionCaller {
     this.onExchange?.({
       action,
       credentialProvider: model.value.providerName,
+      accessKeyId: model.value.accessKeyId,
       elapsedMs: performance.now() - startedMs,
       status: sent.ok ? sent.value.status : undefined,
       serverDate: sent.ok ? sent.value.date : undefined,

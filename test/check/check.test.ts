@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { startSimulator, type RunningSimulator } from 'dms-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,31 +6,15 @@ import { renderReport } from '../../src/check/render.js';
 import { checkPassed } from '../../src/check/report.js';
 import { configFromText } from '../../src/config/load.js';
 import { createLogger } from '../../src/logging.js';
+import { CHECK_SCENARIO, expectGoldenReport, normalisedReport } from '../support/check.js';
 import { scenarioFromYaml } from '../support/scenario.js';
 
 // --dms.check against the simulator over HTTP, one case per failure the simulator can produce, each
-// report compared with a golden file in test/fixtures/check/ (UPDATE_GOLDEN=1 writes them). Only what
-// must vary is normalised: latencies (`reached in N ms`) and the simulator's port (`127.0.0.1:PORT`).
-
-export const CHECK_SCENARIO = `credentials:
-  - { access_key_id: LTAItestKeyId0001, access_key_secret: test-secret-Zq9pX2vK7 }
-  - { access_key_id: LTAIdeniedKey0002, access_key_secret: denied-secret-0002, deny: [ListOrders] }
-orders:
-  - { id: 1001, tid: 3000, list: 1h }
-  - { id: 1002, tid: 3000, fault: { kind: throttle } }
-tickets:
-  - { id: 1001, created: -2h, approved: -1h, committer: alice, detail: { database: orders@10.0.0.12:3306 } }
-  - { id: 1002, created: -3h, approved: -2h, committer: bob }
-`;
+// report compared with a golden file in test/fixtures/check/ (UPDATE_GOLDEN=1 writes them), with only
+// latencies and ports normalised (normalisedReport in test/support/check.ts).
 
 const GOOD_KEY = 'access_key_id: LTAItestKeyId0001\naccess_key_secret: test-secret-Zq9pX2vK7';
 const DISCOVERY = 'discovery: { enabled: true }';
-
-export function normalised(report: string): string {
-  return report
-    .replace(/reached in \d+ ms/g, 'reached in N ms')
-    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
-}
 
 let simulator: RunningSimulator;
 beforeAll(async () => {
@@ -54,13 +37,6 @@ async function check(
   return { text: renderReport(report), passed: checkPassed(report) };
 }
 
-async function expectGolden(name: string, text: string): Promise<void> {
-  const path = `test/fixtures/check/${name}.txt`;
-  const actual = normalised(text);
-  if (process.env.UPDATE_GOLDEN === '1') await writeFile(path, actual);
-  expect(actual).toBe(await readFile(path, 'utf8'));
-}
-
 function profile(name: string, lines: string): string {
   return `  ${name}:\n    endpoint: '\${SIM}'\n    protocol: http\n    ${lines.replace(/\n/g, '\n    ')}\n`;
 }
@@ -70,7 +46,7 @@ describe('--dms.check against the simulator', () => {
     const { text, passed } = await check(
       `profiles:\n${profile('default', `${GOOD_KEY}\ntid: 3000\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
     );
-    await expectGolden('healthy', text);
+    await expectGoldenReport('healthy', normalisedReport(text));
     expect(passed).toBe(true);
   });
 
@@ -78,7 +54,7 @@ describe('--dms.check against the simulator', () => {
     const { text, passed } = await check(
       `profiles:\n${profile('prod', 'access_key_id: LTAItestKeyId0001\naccess_key_secret: not-the-secret')}${profile('backup', `${GOOD_KEY}\n${DISCOVERY}`)}orders:\n  - { id: 1001, profile: prod }\n`,
     );
-    await expectGolden('wrong-secret', text);
+    await expectGoldenReport('wrong-secret', normalisedReport(text));
     expect(passed).toBe(false);
   });
 
@@ -86,7 +62,7 @@ describe('--dms.check against the simulator', () => {
     const { text, passed } = await check(
       `profiles:\n${profile('default', 'access_key_id: LTAIunknownKey9999\naccess_key_secret: whatever-secret')}orders:\n  - { id: 1001 }\n`,
     );
-    await expectGolden('unknown-key', text);
+    await expectGoldenReport('unknown-key', normalisedReport(text));
     expect(passed).toBe(false);
   });
 
@@ -94,7 +70,7 @@ describe('--dms.check against the simulator', () => {
     const { text, passed } = await check(
       `profiles:\n${profile('default', `access_key_id: LTAIdeniedKey0002\naccess_key_secret: denied-secret-0002\ntid: 3000\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
     );
-    await expectGolden('forbidden', text);
+    await expectGoldenReport('forbidden', normalisedReport(text));
     expect(passed).toBe(false);
   });
 
@@ -102,7 +78,7 @@ describe('--dms.check against the simulator', () => {
     const { text, passed } = await check(
       `profiles:\n${profile('default', GOOD_KEY)}orders:\n  - { id: 1002 }\n`,
     );
-    await expectGolden('throttled', text);
+    await expectGoldenReport('throttled', normalisedReport(text));
     expect(passed).toBe(false);
     expect(simulator.callCount({ orderId: 1002 })).toBe(2);
   });
@@ -112,7 +88,7 @@ describe('--dms.check against the simulator', () => {
       `profiles:\n${profile('default', `${GOOD_KEY}\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
       `127.0.0.1:${await closedPort()}`,
     );
-    await expectGolden('unreachable', text);
+    await expectGoldenReport('unreachable', normalisedReport(text));
     expect(passed).toBe(false);
   });
 
@@ -120,7 +96,7 @@ describe('--dms.check against the simulator', () => {
     const { text, passed } = await check(
       `profiles:\n${profile('default', `${GOOD_KEY}\ntid: 4000`)}orders:\n  - { id: 1001 }\n`,
     );
-    await expectGolden('wrong-tid', text);
+    await expectGoldenReport('wrong-tid', normalisedReport(text));
     expect(passed).toBe(false);
   });
 
@@ -128,7 +104,7 @@ describe('--dms.check against the simulator', () => {
     const { text, passed } = await check(
       `profiles:\n${profile('default', GOOD_KEY)}${profile('spare', GOOD_KEY)}orders:\n  - { id: 1001 }\n`,
     );
-    expect(normalised(text)).toContain(
+    expect(normalisedReport(text)).toContain(
       'profile spare: http://127.0.0.1:PORT, direct\n  note  profile                no order and no discovery use this profile: nothing to call\n',
     );
     expect(passed).toBe(true);
@@ -150,7 +126,7 @@ describe('--dms.check against a gateway whose clock is 20 minutes ahead', () => 
       `profiles:\n${profile('default', `${GOOD_KEY}\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
       skewed.endpoint,
     );
-    await expectGolden('clock-skew', text);
+    await expectGoldenReport('clock-skew', normalisedReport(text));
     expect(passed).toBe(false);
   });
 });
