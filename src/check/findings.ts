@@ -2,7 +2,7 @@ import { formatDuration } from 'yaml-files';
 import type { Profile } from '../config/schema.js';
 import type { Exchange } from '../dms/alibaba-client.js';
 import { ACTION_GET_JOB_DEGREE, ACTION_GET_ORDER_DETAIL, ACTION_LIST_ORDERS } from '../dms/types.js';
-import type { CallFacts, ListingCall, OrderCall, ProfileFacts } from './calls.js';
+import type { CallFacts, ListingCall, ProfileFacts } from './calls.js';
 import { diagnose, type Blame, type Diagnosis } from './diagnose.js';
 import type { Finding, ProfileReport } from './report.js';
 
@@ -24,8 +24,10 @@ const SCOPE_MEANING: Readonly<Record<string, string>> = {
 interface JudgedCall {
   readonly action: string;
   readonly facts: CallFacts<unknown>;
-  /** Undefined when the call succeeded. */
-  readonly diagnosis: Diagnosis | undefined;
+  /** What the call found: its findings when it succeeded, its diagnosis when not. */
+  readonly outcome:
+    | { readonly ok: true; readonly findings: Finding[] }
+    | { readonly ok: false; readonly diagnosis: Diagnosis };
 }
 
 export function assessProfile(facts: ProfileFacts): ProfileReport {
@@ -45,7 +47,7 @@ export function assessProfile(facts: ProfileFacts): ProfileReport {
         },
       ],
     };
-  const blocking = calls.find((c) => c.diagnosis !== undefined && c.diagnosis.blame !== 'action');
+  const blocking = calls.map(diagnosisOf).find((d) => d !== undefined && d.blame !== 'action');
   return {
     name,
     target,
@@ -53,38 +55,63 @@ export function assessProfile(facts: ProfileFacts): ProfileReport {
       endpointFinding(calls),
       credentialsFinding(profile, calls),
       ...clockFinding(calls),
-      ...calls.flatMap((c) => actionFindings(c, facts)),
+      ...calls.flatMap(actionFindings),
       ...detailSkipped(facts),
-      ...facts.notTried.map((action) => notTried(action, blocking?.diagnosis?.blame)),
+      ...facts.notTried.map((action) => notTried(action, blocking?.blame)),
     ],
   };
 }
 
 function judgedCalls(facts: ProfileFacts): JudgedCall[] {
-  const judge = (action: string, call: OrderCall<unknown> | ListingCall | undefined): JudgedCall[] => {
-    if (call === undefined) return [];
-    const orderId = 'orderId' in call ? call.orderId : undefined;
-    const tid = 'tid' in call ? call.tid : facts.profile.tid;
-    const result = call.call.result;
-    const diagnosis = result.ok
-      ? undefined
-      : diagnose(result.error, {
-          profile: facts.profile.name,
-          action,
-          endpoint: facts.profile.endpoint,
-          timeoutMs: facts.timeoutMs,
-          status: call.call.exchanges.at(-1)?.status,
-          defaultChain: facts.profile.credentials.kind === 'default_chain',
-          orderId,
-          tid,
-        });
-    return [{ action, facts: call.call, diagnosis }];
-  };
-  return [
-    ...judge(ACTION_GET_JOB_DEGREE, facts.jobDegree),
-    ...judge(ACTION_LIST_ORDERS, facts.listing),
-    ...judge(ACTION_GET_ORDER_DETAIL, facts.detail),
-  ];
+  const { jobDegree, listing, detail, profile } = facts;
+  const calls: JudgedCall[] = [];
+  if (jobDegree !== undefined)
+    calls.push(
+      judge(facts, ACTION_GET_JOB_DEGREE, jobDegree.call, jobDegree, (degree) => [
+        allowed(ACTION_GET_JOB_DEGREE, `order ${jobDegree.orderId} is ${degree.rawStatus}`),
+      ]),
+    );
+  if (listing !== undefined)
+    calls.push(
+      judge(facts, ACTION_LIST_ORDERS, listing.call, undefined, (page) =>
+        listingFindings(listing, page.totalCount, profile),
+      ),
+    );
+  if (detail !== undefined)
+    calls.push(
+      judge(facts, ACTION_GET_ORDER_DETAIL, detail.call, detail, (track) => [
+        allowed(ACTION_GET_ORDER_DETAIL, `ticket ${detail.orderId} tracks ${track.database}`),
+      ]),
+    );
+  return calls;
+}
+
+/** A call's findings when it succeeded; its diagnosis (blame, text, fix) when not. */
+function judge<T>(
+  facts: ProfileFacts,
+  action: string,
+  call: CallFacts<T>,
+  order: { readonly orderId: number; readonly tid: number | undefined } | undefined,
+  found: (value: T) => Finding[],
+): JudgedCall {
+  const { result } = call;
+  if (result.ok) return { action, facts: call, outcome: { ok: true, findings: found(result.value) } };
+  const { profile } = facts;
+  const diagnosis = diagnose(result.error, {
+    profile: profile.name,
+    action,
+    endpoint: profile.endpoint,
+    timeoutMs: facts.timeoutMs,
+    status: call.exchanges.at(-1)?.status,
+    defaultChain: profile.credentials.kind === 'default_chain',
+    orderId: order?.orderId,
+    tid: order === undefined ? profile.tid : order.tid,
+  });
+  return { action, facts: call, outcome: { ok: false, diagnosis } };
+}
+
+function diagnosisOf(call: JudgedCall): Diagnosis | undefined {
+  return call.outcome.ok ? undefined : call.outcome.diagnosis;
 }
 
 function exchangesOf(calls: readonly JudgedCall[]): Exchange[] {
@@ -110,7 +137,7 @@ function credentialsFinding(profile: Profile, calls: readonly JudgedCall[]): Fin
   // A call DMS answered, or one RAM refused, got past the signature and key checks.
   const accepted = calls.some((c) => {
     const status = c.facts.exchanges.at(-1)?.status;
-    return c.diagnosis === undefined || status === 200 || status === 403;
+    return c.outcome.ok || status === 200 || status === 403;
   });
   return accepted
     ? { verdict: 'ok', subject: 'credentials', text: `accepted: ${source}` }
@@ -136,11 +163,12 @@ export function maskKeyId(id: string): string {
 }
 
 function clockFinding(calls: readonly JudgedCall[]): Finding[] {
-  const refused = calls.find((c) => c.diagnosis?.blame === 'clock');
-  if (refused?.diagnosis !== undefined) {
+  const refused = calls.find((c) => diagnosisOf(c)?.blame === 'clock');
+  const diagnosis = refused && diagnosisOf(refused);
+  if (refused !== undefined && diagnosis !== undefined) {
     const skew = skewOf(refused);
     const apart = skew === undefined ? "the gateway's time is unknown (no Date header)" : skewText(skew);
-    const { text, fix } = refused.diagnosis;
+    const { text, fix } = diagnosis;
     return [{ verdict: 'fail', subject: 'clock', text: `the gateway ${text}: ${apart}`, fix }];
   }
   for (const call of calls) {
@@ -167,26 +195,12 @@ function skewText(skewMs: number): string {
   return `the gateway's clock is ${size} ${skewMs > 0 ? 'ahead of' : 'behind'} ours`;
 }
 
-function actionFindings(call: JudgedCall, facts: ProfileFacts): Finding[] {
-  const { action, diagnosis } = call;
-  if (diagnosis !== undefined) {
-    return diagnosis.blame === 'action'
-      ? [{ verdict: 'fail', subject: action, text: diagnosis.text, fix: diagnosis.fix }]
-      : [{ verdict: 'skip', subject: action, text: `not answered: the ${diagnosis.blame} failed` }];
-  }
-  if (action === ACTION_GET_JOB_DEGREE && facts.jobDegree?.call.result.ok) {
-    const { orderId, call: answer } = facts.jobDegree;
-    return [allowed(action, `order ${orderId} is ${answer.result.ok ? answer.result.value.rawStatus : ''}`)];
-  }
-  if (action === ACTION_LIST_ORDERS && facts.listing?.call.result.ok)
-    return listingFindings(facts.listing, facts.listing.call.result.value.totalCount, facts.profile);
-  if (action === ACTION_GET_ORDER_DETAIL && facts.detail?.call.result.ok) {
-    const { orderId, call: answer } = facts.detail;
-    return [
-      allowed(action, `ticket ${orderId} tracks ${answer.result.ok ? answer.result.value.database : ''}`),
-    ];
-  }
-  return [];
+function actionFindings(call: JudgedCall): Finding[] {
+  if (call.outcome.ok) return call.outcome.findings;
+  const { blame, text, fix } = call.outcome.diagnosis;
+  return blame === 'action'
+    ? [{ verdict: 'fail', subject: call.action, text, fix }]
+    : [{ verdict: 'skip', subject: call.action, text: `not answered: the ${blame} failed` }];
 }
 
 function listingFindings(listing: ListingCall, total: number, profile: Profile): Finding[] {
@@ -229,7 +243,7 @@ function detailSkipped(facts: ProfileFacts): Finding[] {
 }
 
 function blamed(calls: readonly JudgedCall[], blame: Blame): Diagnosis | undefined {
-  return calls.find((c) => c.diagnosis?.blame === blame)?.diagnosis;
+  return calls.map(diagnosisOf).find((d) => d?.blame === blame);
 }
 
 function routeText(facts: ProfileFacts): string {

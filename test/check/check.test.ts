@@ -26,13 +26,14 @@ afterAll(() => simulator.close());
 async function check(
   configText: string,
   endpoint = simulator.endpoint,
+  env: Record<string, string> = {},
 ): Promise<{ text: string; passed: boolean }> {
   const config = configFromText(configText, 'config.yaml', { SIM: endpoint });
   if (!config.ok) throw new Error(config.error.join('\n'));
   const report = await checkDms(config.value, {
     build: { version: 'test', revision: 'test' },
     logger: createLogger('silent', 'json'),
-    env: {},
+    env,
   });
   return { text: renderReport(report), passed: checkPassed(report) };
 }
@@ -89,6 +90,16 @@ describe('--dms.check against the simulator', () => {
       `127.0.0.1:${await closedPort()}`,
     );
     await expectGoldenReport('unreachable', normalisedReport(text));
+    expect(passed).toBe(false);
+  });
+
+  it('names the proxy from the environment when it cannot be reached', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', GOOD_KEY)}orders:\n  - { id: 1001 }\n`,
+      simulator.endpoint,
+      { HTTP_PROXY: `http://127.0.0.1:${await closedPort()}` },
+    );
+    await expectGoldenReport('proxy-unreachable', normalisedReport(text));
     expect(passed).toBe(false);
   });
 
