@@ -103,9 +103,9 @@ describe('--dms.check against the simulator', () => {
     expect(passed).toBe(false);
   });
 
-  it('names the wrong tenant when DMS does not know the order in the tid given', async () => {
+  it('names the wrong tenant when DMS does not know the order in the tid given, and sees no ticket there', async () => {
     const { text, passed } = await check(
-      `profiles:\n${profile('default', `${GOOD_KEY}\ntid: 4000`)}orders:\n  - { id: 1001 }\n`,
+      `profiles:\n${profile('default', `${GOOD_KEY}\ntid: 4000\n${DISCOVERY}`)}orders:\n  - { id: 1001 }\n`,
     );
     await expectGoldenReport('wrong-tid', normalisedReport(text));
     expect(passed).toBe(false);
@@ -117,6 +117,28 @@ describe('--dms.check against the simulator', () => {
     );
     expect(normalisedReport(text)).toContain(
       'profile spare: http://127.0.0.1:PORT, direct\n  note  profile                no order and no discovery use this profile: nothing to call\n',
+    );
+    expect(passed).toBe(true);
+  });
+});
+
+describe('--dms.check against a gateway whose clock is 5 minutes ahead', () => {
+  let skewed: RunningSimulator;
+  beforeAll(async () => {
+    skewed = await startSimulator({
+      scenario: scenarioFromYaml(CHECK_SCENARIO),
+      now: () => Date.now() + 5 * 60_000,
+    });
+  });
+  afterAll(() => skewed.close());
+
+  it('passes, with a note saying how far apart the clocks are', async () => {
+    const { text, passed } = await check(
+      `profiles:\n${profile('default', GOOD_KEY)}orders:\n  - { id: 1001 }\n`,
+      skewed.endpoint,
+    );
+    expect(text).toContain(
+      "\n  note  clock                  the gateway's clock is 5 min ahead of ours (DMS refuses 15 min)\n",
     );
     expect(passed).toBe(true);
   });
