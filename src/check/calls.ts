@@ -17,12 +17,14 @@ import {
   type TrackDetail,
 } from '../dms/types.js';
 import type { Clock } from '../util/clock.js';
-import { diagnose } from './diagnose.js';
+import { blameOf } from './diagnose.js';
 
 // The I/O half of --dms.check: the few calls each profile needs, made as the exporter makes them
 // (the client factory, the profile's rate limit, the process-wide concurrency bound, one retry of a
-// retryable failure), and what came back. Only read actions; at most three calls per profile (four
-// tries with retries), each bounded by scrape.timeout. Profiles are checked at the same time.
+// retryable failure), and what came back. Only read actions: at most three calls per profile, one
+// after the other, each retried at most once and bounded by scrape.timeout; a failure that every
+// later call would share (endpoint, credentials, clock) ends the profile's calls. Profiles are
+// checked at the same time; their facts keep the configuration's order.
 
 /** How a profile's client is made: the exporter's factory, told about every exchange. */
 export type CheckClientFactory = (profile: Profile, onExchange: (exchange: Exchange) => void) => DmsClient;
@@ -185,16 +187,7 @@ class ProfileCaller {
 
   /** True when the call failed in a way every later call would fail too: nothing more is asked. */
   blocked(call: CallFacts<unknown>): boolean {
-    if (call.result.ok) return false;
-    const { blame } = diagnose(call.result.error, {
-      profile: this.profile.name,
-      action: '',
-      endpoint: this.profile.endpoint,
-      timeoutMs: this.timeoutMs,
-      status: call.exchanges.at(-1)?.status,
-      defaultChain: this.profile.credentials.kind === 'default_chain',
-    });
-    return blame !== 'action';
+    return !call.result.ok && blameOf(call.result.error) !== 'action';
   }
 }
 

@@ -55,6 +55,20 @@ export function diagnose(error: DmsError, call: CallContext): Diagnosis {
   return credentialsProblem(error, call) ?? clockProblem(code) ?? actionProblem(error, call);
 }
 
+/** What a failure blames: the code alone decides it (the context changes only the words). */
+export function blameOf(error: DmsError): Blame {
+  return diagnose(error, WORDS_ONLY).blame;
+}
+
+const WORDS_ONLY: CallContext = {
+  profile: '',
+  action: '',
+  endpoint: '',
+  timeoutMs: 0,
+  status: undefined,
+  defaultChain: false,
+};
+
 function credentialsProblem(error: DmsError, call: CallContext): Diagnosis | undefined {
   const { code } = error;
   const key = `profiles.${call.profile}`;
