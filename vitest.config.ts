@@ -12,6 +12,7 @@ const MOCKING = ['test/dms/credentials.test.ts'];
 export default defineConfig({
   ssr: { resolve: { conditions: SERVER_CONDITIONS } },
   test: {
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests start servers on loopback; 2 cores are all CI has.

@@ -191,9 +191,9 @@ export function loadConfigFile(
   limits: LoadLimits = DEFAULT_LIMITS,
 ): Promise<ConfigResult> {
   const heap = currentLoaderHeap(limits.maxHeapMb);
-  const { script, eval: isCode } = workerScript(import.meta.url, 'load-worker');
+  const { script, options } = workerScript(import.meta.url, 'load-worker');
   const worker = new Worker(script, {
-    eval: isCode,
+    ...options,
     workerData: { path, env, limits },
     resourceLimits: { maxOldGenerationSizeMb: heap.mb, maxYoungGenerationSizeMb: LOADER_YOUNG_GENERATION_MB },
     stdout: true,

@@ -1,19 +1,52 @@
-/** What `new Worker()` takes to run a module of ours: its script, and whether that script is code (eval). */
+import { relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { WorkerOptions } from 'node:worker_threads';
+
+/** What `new Worker()` takes to run a module of ours: its script, and the options that go with it. */
 export interface WorkerScript {
   readonly script: URL | string;
-  readonly eval: boolean;
+  readonly options: Pick<WorkerOptions, 'eval' | 'execArgv'>;
 }
 
 /**
+ * Set (by the test suite's global setup) to the compiled dist/ folder when it is as new as src/:
+ * a worker started from the TypeScript sources then runs its compiled twin, which starts about three
+ * times cheaper than one that loads tsx and compiles its imports again.
+ */
+export const COMPILED_SOURCES_ENV = 'DMS_EXPORTER_COMPILED_SOURCES';
+
+const SOURCES = fileURLToPath(new URL('..', import.meta.url));
+
+/**
  * The worker module `name` (without extension) beside the module at `moduleUrl`: the compiled `.js`
- * file, or, when running from TypeScript sources (the tests do), a small bootstrap that registers
- * tsx's loader in the worker first, since Node 20 does not pass loaders on to workers.
+ * file, or, when running from TypeScript sources (the tests do), that file's compiled twin (see
+ * COMPILED_SOURCES_ENV) or else a small bootstrap that registers tsx's loader in the worker first,
+ * since Node 20 does not pass loaders on to workers.
  */
 export function workerScript(moduleUrl: string, name: string): WorkerScript {
-  if (!moduleUrl.endsWith('.ts')) return { script: new URL(`./${name}.js`, moduleUrl), eval: false };
+  if (!moduleUrl.endsWith('.ts')) return { script: new URL(`./${name}.js`, moduleUrl), options: {} };
+  const compiled = process.env[COMPILED_SOURCES_ENV];
+  if (compiled !== undefined && compiled !== '') {
+    const twin = relative(SOURCES, fileURLToPath(new URL(`./${name}.js`, moduleUrl)));
+    // Without the `source` condition the tests run under, so that the twin's imports of the
+    // workspace packages resolve to their compiled dist/ as well.
+    return {
+      script: new URL(twin, pathToFileURL(`${compiled}/`)),
+      options: { execArgv: withoutSourceCondition(process.execArgv) },
+    };
+  }
   const entry = JSON.stringify(new URL(`./${name}.ts`, moduleUrl).href);
   return {
     script: `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`,
-    eval: true,
+    options: { eval: true },
   };
+}
+
+function withoutSourceCondition(argv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--conditions' && argv[i + 1] === 'source') i++;
+    else if (argv[i] !== '--conditions=source' && argv[i] !== '-C=source') kept.push(argv[i] ?? '');
+  }
+  return kept;
 }

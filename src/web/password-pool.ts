@@ -92,9 +92,9 @@ export function createPasswordPool(options: PoolOptions = {}): PasswordPool {
   };
 
   const spawn = (): Slot => {
-    const { script, eval: isCode } = workerScript(import.meta.url, 'bcrypt-worker');
+    const { script, options } = workerScript(import.meta.url, 'bcrypt-worker');
     const worker = new Worker(script, {
-      eval: isCode,
+      ...options,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
     // An idle pool must not keep the process alive.
