@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { LevelWithSilent } from 'pino';
-import { DEFAULT_LIMITS, type LoadLimits } from './config/load.js';
-import { DEFAULT_LOADER_HEAP_MB } from './config/loader-heap.js';
+import { DEFAULT_LIMITS, type LoadLimits } from './config/limits.js';
+import { DEFAULT_LOADER_HEAP_MB } from './config/limits.js';
 import { LOG_LEVELS, type LogFormat } from './logging.js';
 import type { ListenAddress } from './util/http-server.js';
 

@@ -16,24 +16,11 @@ import {
 } from 'yaml-files';
 import { crossKeyProblems, type SecretFileReader } from './cross-checks.js';
 import { expandEnv, type Env } from './env.js';
+import { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
 import { currentLoaderHeap, LOADER_YOUNG_GENERATION_MB, type LoaderHeap } from './loader-heap.js';
 import { configSchema, type Config } from './schema.js';
 import type { SecretSource } from './secret.js';
 import { workerScript } from '../util/worker-script.js';
-
-export interface LoadLimits {
-  /** A larger file is refused before it is parsed. */
-  readonly maxBytes: number;
-  /**
-   * More orders than this are refused (raise it with --config.max-orders), counted before the file is
-   * parsed; so is a file with more YAML tokens than that many orders need (parseBudget).
-   */
-  readonly maxOrders: number;
-  /** Heap of the worker thread that loads the file, in MiB; left out, it follows the container (loader-heap.ts). */
-  readonly maxHeapMb?: number;
-}
-
-export const DEFAULT_LIMITS: LoadLimits = { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000 };
 
 /** Values in one document, aliases counted each time they are used; far above any real config. */
 const MAX_VALUES = 1_000_000;

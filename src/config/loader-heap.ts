@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { readSmallFile } from 'yaml-files';
+import { DEFAULT_LOADER_HEAP_MB } from './limits.js';
 
 // How much heap the worker thread that loads a config file may use. It shares the process's memory
 // with the exporter's own heap, so in a container the two together must stay below the container's
@@ -17,8 +18,6 @@ import { readSmallFile } from 'yaml-files';
 // what a worker asks for: with that flag the loader's heap is the flag's value, whatever the rule or
 // --config.max-heap-mb say. So the exporter's heap is left to Node, which sizes it from the container.
 
-/** Outside a container, and the most the rule gives: more than any config within the default caps needs. */
-export const DEFAULT_LOADER_HEAP_MB = 256;
 /** The least the rule gives: enough for a config of a few thousand orders. */
 const MIN_LOADER_HEAP_MB = 32;
 /**
