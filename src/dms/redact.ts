@@ -1,5 +1,5 @@
 /**
- * Messages from node:http and from the credential providers may quote a URL, and a request signed
+ * Messages from undici (network errors) and from the credential providers may quote a URL, and a request signed
  * the legacy way carries AccessKeyId, Signature and SecurityToken in its query; the gateway's
  * messages may quote the string-to-sign. Strip all of it, and any credential value we know, before a
  * message reaches a log line.
