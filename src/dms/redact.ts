@@ -1,7 +1,7 @@
 /**
- * Messages from undici (network errors) and from the credential providers may quote a URL, and a request signed
- * the legacy way carries AccessKeyId, Signature and SecurityToken in its query; the gateway's
- * messages may quote the string-to-sign. Strip all of it, and any credential value we know, before a
+ * Messages from undici (network errors) and from the credential providers may quote a URL, and a
+ * request signed the legacy way carries AccessKeyId, Signature and SecurityToken in its query; the
+ * gateway's messages may quote the string-to-sign. Strip all of it, and any credential value we know, before a
  * message reaches a log line.
  */
 const CREDENTIAL_PARAMS =
