@@ -58,6 +58,7 @@ export function createJobReader(target: DmsTarget): (orderId: number) => Promise
       },
       rateLimit: undefined,
       discovery: undefined,
+      consoleUrl: undefined,
     },
     { userAgent: 'dms-datatrack-exporter-bench-baseline' },
   );

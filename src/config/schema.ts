@@ -11,6 +11,7 @@ import {
   pattern,
   text,
 } from 'yaml-files';
+import { consoleUrlOf, consoleUrlTemplate } from './console-url.js';
 import { Secret, type SecretSource } from './secret.js';
 
 // The configuration file's one schema: its types (z.output), defaults, rules and descriptions.
@@ -145,6 +146,11 @@ export const profileShape = {
     .describe(
       'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](docs/operations.md#quota-protection)). Left out: no limit.',
     ),
+  console_url: consoleUrlTemplate()
+    .optional()
+    .describe(
+      'Link to a ticket in the DMS console, with `{order_id}` where the ticket id goes (e.g. `https://dms.example.com/orders/{order_id}`; `http` or `https` only). Shown on the landing page, in the dashboard and in alerts (`console_url` label of `order_info`). Left out: no link; nothing is guessed.',
+    ),
 };
 
 const profileSchema = mapping(profileShape).transform((p) => ({
@@ -154,6 +160,7 @@ const profileSchema = mapping(profileShape).transform((p) => ({
   signatureAlgorithm: p.signature_algorithm,
   credentials: credentialsOf(p),
   discovery: p.discovery?.enabled === true ? p.discovery : undefined,
+  consoleUrl: p.console_url,
   rateLimit: p.rate_limit && {
     requestsPerSecond: p.rate_limit.requests_per_second,
     burst: p.rate_limit.burst ?? Math.ceil(p.rate_limit.requests_per_second),
@@ -274,7 +281,9 @@ export const configSchema = mapping(
   const written = root.profiles ?? { [DEFAULT_PROFILE_NAME]: profileSchema.parse({}) };
   const profiles = new Map(Object.entries(written).map(([name, p]) => [name, { name, ...p }]));
   const orders = root.orders.map((o) => {
-    return { id: o.id, name: o.name, profile: o.profile, tid: o.tid ?? profiles.get(o.profile)?.tid };
+    const profile = profiles.get(o.profile);
+    const consoleUrl = consoleUrlOf(profile?.consoleUrl, o.id);
+    return { id: o.id, name: o.name, profile: o.profile, tid: o.tid ?? profile?.tid, consoleUrl };
   });
   return { profiles: profiles, scrape: root.scrape, orders };
 });

@@ -88,8 +88,9 @@ function renderRow({ order, memory }: LandingEntry, nowMs: number): string {
       ? ''
       : `<br><span class="fail">last call failed: ${escapeHtml(failedCode)}</span>`;
   const comment = ticket?.comment ?? '';
+  const id = escapeHtml(String(order.id));
   const cells = [
-    escapeHtml(String(order.id)),
+    order.consoleUrl === undefined ? id : `<a href="${escapeHtml(order.consoleUrl)}">${id}</a>`,
     escapeHtml(order.name),
     order.source,
     escapeHtml(order.profile),

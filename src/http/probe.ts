@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import type { Collector } from '../collector/collector.js';
+import { consoleUrlOf } from '../config/console-url.js';
 import type { TrackedOrder } from '../orders.js';
 import type { ScrapeRenderer } from '../metrics/render.js';
 import type { RuntimeStore } from '../runtime.js';
@@ -75,7 +76,7 @@ class UnknownOrders {
     profile: string,
     config: {
       scrape: { probeUnknownOrders: number };
-      profiles: ReadonlyMap<string, { tid: number | undefined }>;
+      profiles: ReadonlyMap<string, { tid: number | undefined; consoleUrl: string | undefined }>;
     },
     onEvicted: (order: TrackedOrder) => void,
   ): TrackedOrder | undefined {
@@ -88,6 +89,7 @@ class UnknownOrders {
       name: '',
       profile,
       tid: known.tid,
+      consoleUrl: consoleUrlOf(known.consoleUrl, id),
       source: 'probe' as const,
     };
     this.#orders.delete(key);

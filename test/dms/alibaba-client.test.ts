@@ -62,6 +62,7 @@ function profile(
     credentials,
     rateLimit: undefined,
     discovery: undefined,
+    consoleUrl: undefined,
   };
 }
 
