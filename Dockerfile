@@ -1,6 +1,11 @@
+# The Node.js release line: the one in .node-version, which CI runs the test suite on besides the
+# machine's own Node and `npm run image:check` requires inside the image (a test keeps the two equal;
+# docs/deploy.md says why this line).
+ARG NODE_LINE=26
+
 # Build: compile TypeScript with dev dependencies. The workspace packages (packages/*: the DMS simulator
 # that --demo starts, and the YAML file toolkit) are built before the exporter, by `tsc -b`.
-FROM node:20-bookworm-slim AS build
+FROM node:${NODE_LINE}-bookworm-slim AS build
 WORKDIR /app
 # npm ci needs every workspace's package.json to match the lock file.
 COPY package.json package-lock.json ./
@@ -16,7 +21,7 @@ COPY src ./src
 RUN npm run build
 
 # Run: production dependencies and the compiled output only, as the unprivileged node user.
-FROM node:20-bookworm-slim
+FROM node:${NODE_LINE}-bookworm-slim
 # VERSION follows package.json (test/deploy checks it); pass REVISION=$(git rev-parse --short HEAD) and
 # SOURCE=<the URL of your copy of the repository> (the project has no canonical published home).
 ARG VERSION=0.1.0

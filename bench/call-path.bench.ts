@@ -3,17 +3,20 @@
  * run. Against a local server (its own process) that answers a fixed GetDataTrackJobDegree body at
  * once, so the figures are the client's work alone:
  *
- *   sdk        @alicloud/openapi-client callApi: signing, tea, httpx (the path the exporter used to take)
- *   exporter   the exporter's path: the SDK's signing functions, then node:http (src/dms/)
- *   signing    the SDK's signing functions alone (src/dms/sign.ts), no request sent
- *   http       an unsigned request through the exporter's transport: the floor for any HTTP client
+ *   sdk             @alicloud/openapi-client callApi: signing, tea, httpx (the path the exporter first took)
+ *   exporter        the exporter's path: the SDK's signing functions, then undici (src/dms/)
+ *   node-http       the same with the transport the exporter had before undici (bench/node-http-transport.ts)
+ *   signing         the SDK's signing functions alone (src/dms/sign.ts), no request sent
+ *   http            an unsigned request through the exporter's transport (undici): the floor for it
+ *   http-node-http  an unsigned request through the node:http transport
  *
  * Calls run `--concurrency` at a time; variants are interleaved round by round; medians are printed.
  */
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { signRequest } from '../src/dms/sign.js';
-import { createTransport } from '../src/dms/transport.js';
+import { createTransport, type Transport } from '../src/dms/transport.js';
+import { createNodeHttpTransport } from './node-http-transport.js';
 import { callJobDegree } from '../test/support/sdk-client.js';
 import { whole } from './flags.js';
 import { median } from './stats.js';
@@ -80,25 +83,29 @@ async function main(): Promise<void> {
     securityToken: undefined,
   } as const;
   const context = { endpoint, algorithm: 'ACS3-HMAC-SHA256', userAgent: 'bench' } as const;
-  const transport = createTransport('http', endpoint);
+  const transport = createTransport('http', endpoint, { connections: concurrency });
+  const nodeHttp = createNodeHttpTransport('http', endpoint, { connections: concurrency });
   const options = () => ({ signal: new AbortController().signal, timeoutMs: 10_000 });
   const params = { OrderId: '42' };
+  const unsigned = { method: 'POST', path: '/', query: params, headers: { host: endpoint } } as const;
+  const signedCall = async (through: Transport): Promise<void> => {
+    const sent = await through.send(
+      signRequest('GetDataTrackJobDegree', params, credential, context),
+      options(),
+    );
+    if (sent.ok) JSON.parse(sent.value.body);
+  };
   const variants: Record<string, () => Promise<unknown>> = {
     sdk: () =>
       callJobDegree(
         { endpoint, accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret },
         { OrderId: 42 },
       ),
-    exporter: async () => {
-      const sent = await transport.send(
-        signRequest('GetDataTrackJobDegree', params, credential, context),
-        options(),
-      );
-      if (sent.ok) JSON.parse(sent.value.body);
-    },
+    exporter: () => signedCall(transport),
+    'node-http': () => signedCall(nodeHttp),
     signing: () => Promise.resolve(signRequest('GetDataTrackJobDegree', params, credential, context)),
-    http: () =>
-      transport.send({ method: 'POST', path: '/', query: params, headers: { host: endpoint } }, options()),
+    http: () => transport.send(unsigned, options()),
+    'http-node-http': () => nodeHttp.send(unsigned, options()),
   };
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   for (let round = 0; round <= rounds; round++) {
@@ -115,7 +122,7 @@ async function main(): Promise<void> {
   for (const [name, xs] of Object.entries(samples)) {
     const m = median(xs);
     process.stdout.write(
-      `${name.padEnd(9)} ${m.toFixed(0).padStart(6)} us   ${(m / sdk).toFixed(2)} x sdk\n`,
+      `${name.padEnd(15)} ${m.toFixed(0).padStart(6)} us   ${(m / sdk).toFixed(2)} x sdk\n`,
     );
   }
 }

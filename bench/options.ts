@@ -8,8 +8,11 @@ export type Mode = (typeof MODES)[number];
 
 export const BASELINES = ['sequential', 'naive-prom-client'] as const;
 export type Baseline = (typeof BASELINES)[number];
-/** `static-body` is the warm floor: the exporter's warm body served from a pre-rendered buffer. */
-export type Variant = 'exporter' | Baseline | 'static-body';
+/**
+ * `node-http` is the exporter with the transport it had before undici, run beside it in every case;
+ * `static-body` is the warm floor: the exporter's warm body served from a pre-rendered buffer.
+ */
+export type Variant = 'exporter' | 'node-http' | Baseline | 'static-body';
 
 export interface BenchOptions {
   readonly orderCounts: readonly number[];

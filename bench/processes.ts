@@ -46,6 +46,16 @@ export async function startExporter(
   return running(await serveExporter(args, env, START_TIMEOUT_MS));
 }
 
+/**
+ * The built exporter's modules with the node:http transport (bench/baselines/node-http-exporter.ts);
+ * only that launcher and the transport run through tsx, without the `source` condition, so the
+ * packages load from their dist/ as they do for dist/main.js.
+ */
+export async function startNodeHttpExporter(args: readonly string[]): Promise<Running> {
+  const argv = ['--import', 'tsx', 'bench/baselines/node-http-exporter.ts', ...args];
+  return running(await serveProcess('node-http exporter', argv, {}, EXPORTER_READY, START_TIMEOUT_MS));
+}
+
 /** A baseline from bench/baselines/, run from source with tsx. */
 export async function startBaseline(baseline: Baseline, specFile: string): Promise<Running> {
   const argv = ['--import', 'tsx', `bench/baselines/${baseline}.ts`, `--spec=${specFile}`];

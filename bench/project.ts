@@ -57,10 +57,12 @@ export function createJobReader(target: DmsTarget): (orderId: number) => Promise
         securityToken: undefined,
       },
       rateLimit: undefined,
+      proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
       discovery: undefined,
       consoleUrl: undefined,
     },
-    { userAgent: 'dms-datatrack-exporter-bench-baseline' },
+    // The naive designs bound nothing: as many connections as the exporter could ever use.
+    { userAgent: 'dms-datatrack-exporter-bench-baseline', connections: MAX_CONCURRENCY },
   );
   const signal = new AbortController().signal;
   return async (orderId) => {

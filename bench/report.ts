@@ -51,9 +51,14 @@ function caseLabel(c: CaseResult): string {
   return `${c.mode} ${thousands(c.orders)}${latency}`;
 }
 
+const VARIANT_NAMES: Partial<Record<string, string>> = {
+  'static-body': 'static body (floor)',
+  'node-http': 'exporter, node:http',
+};
+
 function variantRow(c: CaseResult, v: VariantResult): string[] {
   const ratio = v.floor_ratio === null ? '–' : `${v.floor_ratio.toFixed(2)}×`;
-  const name = v.variant === 'static-body' ? 'static body (floor)' : v.variant;
+  const name = VARIANT_NAMES[v.variant] ?? v.variant;
   if (v.status === 'estimated')
     return [caseLabel(c), name, `~${formatMs(v.scrape_ms)} est.`, `~${ratio}`, '', '', '', '', '', ''];
   return [
@@ -119,4 +124,34 @@ export function estimateNotes(results: Pick<BenchResults, 'cases' | 'settings'>)
   if (notes.length === 0) return '';
   const budget = formatMs(results.settings.baseline_budget_ms);
   return `Rows marked est. were not run (predicted over the ${budget} per-scrape budget for baselines):\n${notes.join('\n')}`;
+}
+
+/**
+ * The exporter (undici) over the same exporter with its former node:http transport, case by case:
+ * both ran in the same rounds, so the ratios hold however loaded the machine was.
+ */
+export function transportTable(results: Pick<BenchResults, 'cases'>): string {
+  const ratio = (a: number | null, b: number | null): string =>
+    a === null || b === null || b === 0 ? '–' : `${(a / b).toFixed(2)}×`;
+  const rows = results.cases.flatMap((c) => {
+    const measured = (variant: string) => {
+      const found = c.variants.find((v) => v.variant === variant);
+      return found?.status === 'measured' ? found : undefined;
+    };
+    const undici = measured('exporter');
+    const nodeHttp = measured('node-http');
+    if (undici === undefined || nodeHttp === undefined) return [];
+    return [
+      [
+        caseLabel(c),
+        ratio(undici.scrape_ms, nodeHttp.scrape_ms),
+        ratio(undici.cpu_us_per_order, nodeHttp.cpu_us_per_order),
+        ratio(undici.rss_mib, nodeHttp.rss_mib),
+        ratio(undici.peak_rss_mib, nodeHttp.peak_rss_mib),
+      ],
+    ];
+  });
+  if (rows.length === 0) return '';
+  const header = ['case', 'scrape', 'CPU / order', 'RSS', 'peak RSS'];
+  return `undici over node:http (the exporter with each transport, same rounds):\n\n${markdownTable(header, rows, [1, 2, 3, 4])}`;
 }

@@ -1,5 +1,5 @@
-// One case (a mode and an order count): a simulator, the exporter and the baselines as separate
-// processes; rounds in which each is scraped once, in rotating order; medians and totals.
+// One case (a mode and an order count): a simulator, the exporter (and beside it the exporter with
+// its former node:http transport) and the baselines as separate processes; rounds in which each is scraped once, in rotating order; medians and totals.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { baselineSpecJson, exporterConfigYaml, scenarioYaml } from './fixtures.js';
@@ -10,6 +10,7 @@ import {
   settledCpuMs,
   startBaseline,
   startExporter,
+  startNodeHttpExporter,
   startSimulator,
   startStaticBody,
   type Running,
@@ -77,9 +78,10 @@ export async function runCase(
     const specFile = join(dir, 'baseline.json');
     await writeFile(configFile, exporterConfigYaml(simulator.endpoint, spec.orders, spec.concurrency));
     await writeFile(specFile, baselineSpecJson(simulator.endpoint, spec.orders));
-    const variants: Variant[] = ['exporter', ...spec.baselines];
+    const variants: Variant[] = ['exporter', 'node-http', ...spec.baselines];
     const processes = await startAll(started, [
       startExporter([`--config.file=${configFile}`]),
+      startNodeHttpExporter([`--config.file=${configFile}`]),
       ...spec.baselines.map((b) => startBaseline(b, specFile)),
     ]);
     processes.forEach((process, i) => enlist(variants[i] ?? 'exporter', process));

@@ -15,13 +15,13 @@ import { describeMachine, describeRevision } from './machine.js';
 import { parseBenchArgs, USAGE, type Baseline, type BenchOptions, type Mode } from './options.js';
 import { rewriteTable, writeResults } from './output.js';
 import { cpuResolutionMs } from './processes.js';
-import { casesTable, estimateNotes, formatMs, machineLine, targetsTable } from './report.js';
+import { casesTable, estimateNotes, formatMs, machineLine, targetsTable, transportTable } from './report.js';
 import type { BenchResults, CaseResult, EstimatedVariant, VariantResult } from './results.js';
 import { runCase } from './run-case.js';
 import { round } from './stats.js';
 import { checkTargets } from './targets.js';
 
-const VARIANT_ORDER = ['exporter', 'sequential', 'naive-prom-client', 'static-body'];
+const VARIANT_ORDER = ['exporter', 'node-http', 'sequential', 'naive-prom-client', 'static-body'];
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -73,10 +73,12 @@ async function benchCase(
 
 function section(results: BenchResults, out: string): string {
   const notes = estimateNotes(results);
+  const transports = transportTable(results);
   return [
     machineLine(results),
     casesTable(results),
     ...(notes === '' ? [] : [notes]),
+    ...(transports === '' ? [] : [transports]),
     targetsTable(results),
     `All figures, with every sample: \`${out}\`.`,
   ].join('\n\n');

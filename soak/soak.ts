@@ -17,10 +17,18 @@ import {
   serveSimulator,
   type Serving,
 } from '../test/support/process.js';
+import { authFlood, authFloodSummary, writeAuthFloodJson } from './auth-flood.js';
 import { CONFIG_FILE, SCENARIO_FILE, startChaos, type ChaosCounts } from './chaos.js';
 import { configYaml, newKeys, scenarioYaml, writeSecretFiles } from './fixtures.js';
 import { startScrapers, type LoadCounts } from './load.js';
-import { parseSoakArgs, USAGE, type SoakOptions } from './options.js';
+import { loginTiming, loginTimingSummary, writeLoginTimingJson } from './login-timing.js';
+import {
+  parseSoakArgs,
+  USAGE,
+  type AuthFloodOptions,
+  type LoginTimingOptions,
+  type SoakOptions,
+} from './options.js';
 import { TOLERANCE, checkpoints, table, verdict, type Checkpoint, type Verdict } from './report.js';
 import { takeSample, type Sample } from './sample.js';
 
@@ -192,18 +200,41 @@ function summary(options: SoakOptions, run: SoakRun): string {
   ].join('\n');
 }
 
+/** Ends the run, and every process it started, if it is still going after `ms`. */
+function cutAfter(ms: number): void {
+  const cut = setTimeout(() => {
+    progress(`the soak overran its time by ${OVERRUN_MS / 1000} s: stopping`);
+    for (const child of children) child.child.kill('SIGKILL');
+    process.exit(1);
+  }, ms);
+  cut.unref();
+}
+
+async function runAuthFlood(options: AuthFloodOptions): Promise<number> {
+  cutAfter(options.durationMs + OVERRUN_MS);
+  const run = await authFlood(options, progress, (program) => children.add(program));
+  process.stdout.write(`${authFloodSummary(options, run)}\n`);
+  if (options.out !== undefined) await writeAuthFloodJson(options.out, options, run);
+  return run.goalsMet ? 0 : 3;
+}
+
+async function runLoginTiming(options: LoginTimingOptions): Promise<number> {
+  cutAfter(10 * 60_000);
+  const timing = await loginTiming(options, (program) => children.add(program));
+  process.stdout.write(`${loginTimingSummary(options, timing)}\n`);
+  if (options.out !== undefined) await writeLoginTimingJson(options.out, options, timing);
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseSoakArgs(argv);
   if (parsed.kind === 'help') return (void process.stdout.write(USAGE), 0);
   if (parsed.kind === 'error') return (void process.stderr.write(`${parsed.message}\n\n${USAGE}`), 2);
   if (!existsSync(EXPORTER_BIN)) throw new Error(`${EXPORTER_BIN} is missing: npm run build first`);
+  if (parsed.kind === 'auth-flood') return runAuthFlood(parsed.options);
+  if (parsed.kind === 'login-timing') return runLoginTiming(parsed.options);
   const options = parsed.options;
-  const cut = setTimeout(() => {
-    progress(`the soak overran --duration by ${OVERRUN_MS / 1000} s: stopping`);
-    for (const child of children) child.child.kill('SIGKILL');
-    process.exit(1);
-  }, options.durationMs + OVERRUN_MS);
-  cut.unref();
+  cutAfter(options.durationMs + OVERRUN_MS);
   const run = await soak(options);
   process.stdout.write(`${summary(options, run)}\n`);
   if (options.out !== undefined) await writeFile(options.out, resultsJson(options, run));

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { LevelWithSilent } from 'pino';
 import { DEFAULT_LIMITS, type LoadLimits } from './config/load.js';
+import { DEFAULT_LOADER_HEAP_MB } from './config/loader-heap.js';
 import { LOG_LEVELS, type LogFormat } from './logging.js';
 import type { ListenAddress } from './util/http-server.js';
 
@@ -47,6 +48,9 @@ Flags:
                                print OK or the errors, exit 0 or 1
   --config.max-bytes=N         refuse a configuration file larger than N bytes (default: ${DEFAULT_LIMITS.maxBytes})
   --config.max-orders=N        refuse a configuration with more than N orders (default: ${DEFAULT_LIMITS.maxOrders})
+  --config.max-heap-mb=N       heap for loading the configuration file, in MiB (default: the container's
+                               memory limit less the exporter's heap limit and 64 MiB, at most
+                               ${DEFAULT_LOADER_HEAP_MB}; ${DEFAULT_LOADER_HEAP_MB} outside a container)
   --web.listen-address=ADDR    HOST:PORT or :PORT to serve /metrics on
                                (default: :${DEFAULT_PORT}; with --demo, 127.0.0.1:${DEFAULT_PORT})
   --web.config.file=PATH       web configuration in the Prometheus exporter-toolkit format:
@@ -80,6 +84,8 @@ const EXPORTER_OPTIONS = {
   'config.check': { type: 'boolean', default: false },
   'config.max-bytes': { type: 'string', default: String(DEFAULT_LIMITS.maxBytes) },
   'config.max-orders': { type: 'string', default: String(DEFAULT_LIMITS.maxOrders) },
+  // No default here: left out, it follows the container's memory at each load.
+  'config.max-heap-mb': { type: 'string' },
   // No default here: the demo's default (loopback only) differs from the exporter's.
   'web.listen-address': { type: 'string' },
   'web.config.file': { type: 'string' },
@@ -126,13 +132,16 @@ function parseExporter(argv: readonly string[]): Command {
   const maxOrders = positiveCount('--config.max-orders', values['config.max-orders']);
   if (typeof maxBytes === 'string') return exporterUsageError(maxBytes);
   if (typeof maxOrders === 'string') return exporterUsageError(maxOrders);
+  const heapText = values['config.max-heap-mb'];
+  const maxHeapMb = heapText === undefined ? undefined : positiveCount('--config.max-heap-mb', heapText);
+  if (typeof maxHeapMb === 'string') return exporterUsageError(maxHeapMb);
   return {
     kind: 'exporter',
     flags: {
       ...common,
       configFile: values['config.file'],
       configCheck: values['config.check'],
-      limits: { maxBytes, maxOrders },
+      limits: { maxBytes, maxOrders, ...(maxHeapMb === undefined ? {} : { maxHeapMb }) },
       demo: values.demo,
       // An empty value means none, as in the exporter-toolkit.
       webConfigFile: values['web.config.file'] === '' ? undefined : values['web.config.file'],

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import { ok, type Result } from 'yaml-files';
 import { createCollector, type Collector } from './collector/collector.js';
 import { DiscoveryService } from './discovery/service.js';
+import type { Env } from './config/env.js';
 import { createAlibabaDmsClient } from './dms/alibaba-client.js';
 import { createApp } from './http/app.js';
 import { createSelfMetrics, type BuildInfo } from './metrics/self-metrics.js';
 import { openRuntimeStore, type ClientFactory, type ConfigSource, type RuntimeStore } from './runtime.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { listen, type ListenAddress, type ListeningServer } from './util/http-server.js';
-import type { WebConfig } from './web/load.js';
+import type { ServerCertificate, WebConfig } from './web/load.js';
 import { createWebServer } from './web/server.js';
 
 export interface ExporterOptions {
@@ -19,6 +20,8 @@ export interface ExporterOptions {
   readonly clock?: Clock;
   /** How a profile becomes a DMS client; createAlibabaDmsClient unless a test says otherwise. */
   readonly makeClient?: ClientFactory;
+  /** Where the DMS clients read HTTPS_PROXY, HTTP_PROXY and NO_PROXY; none unless given. */
+  readonly env?: Env;
   /** Allow POST /-/reload (--web.enable-lifecycle); off unless asked for, as in Prometheus. */
   readonly enableLifecycle?: boolean;
 }
@@ -45,7 +48,10 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
   const discovery = new DiscoveryService({ clock, api: self.recorder, recorder: self.discovery, logger });
   const store = await openRuntimeStore({
     source: options.source,
-    makeClient: options.makeClient ?? ((profile) => createAlibabaDmsClient(profile, { userAgent, logger })),
+    makeClient:
+      options.makeClient ??
+      ((profile, connections) =>
+        createAlibabaDmsClient(profile, { userAgent, logger, connections, env: options.env })),
     onLoaded: (success) => self.configLoaded(success, clock.now()),
     logger,
     clock,
@@ -75,6 +81,9 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
     store: store.value,
     collector,
     stop: () => discovery.stop(),
-    listen: (address, web) => listen(createWebServer(app.callback(), web, logger), address),
+    listen: (address, web) => {
+      const onCertificate = (served: ServerCertificate) => self.tlsCertificateLoaded(served.dates.notAfterMs);
+      return listen(createWebServer(app.callback(), web, logger, { clock, onCertificate }), address);
+    },
   });
 }

@@ -4,6 +4,7 @@ import { serveScenarioFile } from 'dms-simulator';
 import type { Logger } from 'pino';
 import { SIMULATE_USAGE, USAGE, parseCommandLine, type ExporterFlags, type SimulateFlags } from './cli.js';
 import { loadConfigFile } from './config/load.js';
+import { currentLoaderHeap } from './config/loader-heap.js';
 import { startDemo } from './demo.js';
 import { createExporter } from './exporter.js';
 import { createLogger } from './logging.js';
@@ -73,6 +74,7 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
     source: demo?.source ?? (() => loadConfigFile(flags.configFile, process.env, flags.limits)),
     logger,
     build: { version: VERSION, revision: REVISION },
+    env: process.env,
     enableLifecycle: flags.enableLifecycle,
   });
   if (!exporter.ok) {
@@ -91,6 +93,13 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
     return 1;
   }
   const { orders } = exporter.value.store.current().config;
+  const heap = currentLoaderHeap(flags.limits.maxHeapMb);
+  if (heap.from === 'max-old-space-size' && flags.limits.maxHeapMb !== undefined) {
+    logger.warn(
+      { configHeapMb: heap.mb },
+      '--config.max-heap-mb has no effect: --max-old-space-size sets the heap of every thread, the config loader too',
+    );
+  }
   logger.info(
     {
       address: server.address,
@@ -99,6 +108,9 @@ async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {
       demo: flags.demo,
       web: web === undefined ? 'plain HTTP' : describeWebConfig(web.value),
       lifecycle: flags.enableLifecycle,
+      // What a reload may use, and why (loader-heap.ts).
+      configHeapMb: heap.mb,
+      configHeapFrom: heap.from,
     },
     'serving metrics at /metrics',
   );

@@ -13,7 +13,8 @@ import type { DmsClient } from './dms/types.js';
 import { configured, type TrackedOrder } from './orders.js';
 import type { Clock } from './util/clock.js';
 
-export type ClientFactory = (profile: Profile) => DmsClient;
+/** A profile's DMS client; `connections`: the calls in flight at once (`scrape.concurrency`). */
+export type ClientFactory = (profile: Profile, connections: number) => DmsClient;
 
 /** Where configurations come from: a file (read in a worker), or text in tests and the demo. */
 export type ConfigSource = () => Promise<Result<Config, readonly string[]>>;
@@ -104,7 +105,8 @@ function buildRuntime(
   discovered: () => readonly TrackedOrder[],
 ): Runtime {
   const clients = new Map<string, DmsClient>();
-  for (const [name, profile] of config.profiles) clients.set(name, makeClient(profile));
+  for (const [name, profile] of config.profiles)
+    clients.set(name, makeClient(profile, config.scrape.concurrency));
   buckets.keepOnly(config.profiles);
   const orders = mergedOrders(config.orders.map(configured), discovered);
   let indexed: readonly TrackedOrder[] | undefined;

@@ -39,6 +39,18 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it("takes the config loader's heap from --config.max-heap-mb, or leaves it to the container", () => {
+    expect(parseCommandLine(['--config.max-heap-mb=96'])).toMatchObject({
+      flags: { limits: { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000, maxHeapMb: 96 } },
+    });
+    expect(parseCommandLine([])).not.toHaveProperty('flags.limits.maxHeapMb');
+    expect(parseCommandLine(['--config.max-heap-mb=1g'])).toEqual({
+      kind: 'usage_error',
+      message: 'invalid --config.max-heap-mb "1g": want a positive whole number',
+      usage: 'exporter',
+    });
+  });
+
   it('reads the dotted flags', () => {
     const command = parseCommandLine([
       '--config.file=/etc/dms.yaml',

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import { makeCertDir } from './support/certs.js';
 import {
   EXPORTER_BIN,
   ISOLATED_ENV,
+  parseJson,
   runExporter,
   serveExporter,
   serveSimulator,
@@ -23,6 +25,23 @@ async function tempFile(name: string, text: string): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, text);
   return path;
+}
+
+/** Puts a named pipe (with no writer) where `file` was. */
+function replaceWithPipe(file: string): void {
+  rmSync(file);
+  execFileSync('mkfifo', [file]);
+}
+
+/** The `nth` JSON log line (from 1) with message `msg`, as it comes (bounded wait). */
+function nthLogged(program: Serving, msg: string, nth: number): Promise<Record<string, unknown>> {
+  let seen = 0;
+  return program.waitForLine((line) => {
+    const record = parseJson(line);
+    if (record?.msg !== msg) return undefined;
+    seen += 1;
+    return seen === nth ? record : undefined;
+  }, 20_000);
 }
 
 /** `simulate` as its own process, accepting one key, with the given scenario orders. */
@@ -329,6 +348,71 @@ orders:
       await simulator.stop();
     }
   }, 60_000);
+
+  it('keeps scraping, and finishes a SIGHUP, when a secret file or the config file becomes a named pipe', async () => {
+    const key = { id: 'LTAIfifoKey0001', secret: 'fifo-secret-4Tq' };
+    const { simulator, endpoint } = await simulatorProcess(
+      key,
+      '  - { id: 41, list: 1h, download: 1h, filter: 1h }\n',
+    );
+    const path = await tempFile(
+      'config.yaml',
+      `profiles:
+  default: { endpoint: '${endpoint}', protocol: http, access_key_id: ${key.id}, access_key_secret_file: ak_secret }
+scrape: { min_interval: 0s }
+orders:
+  - id: 41
+`,
+    );
+    const secret = join(path, '..', 'ak_secret');
+    writeFileSync(secret, `${key.secret}\n`);
+    const exporter = await serveExporter([`--config.file=${path}`]);
+    const metrics = async (): Promise<string> => {
+      const response = await fetch(`${exporter.url}/metrics`, {
+        headers: { 'X-Prometheus-Scrape-Timeout-Seconds': '10' },
+      });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const calls = (text: string) =>
+      sampleValue(text, 'aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"}') ?? 0;
+    const refusedReload = async (nth: number) =>
+      (await nthLogged(exporter, 'config reload failed; keeping the previous configuration', nth)).errors;
+    try {
+      const first = await metrics();
+      expect(sampleValue(first, 'aliyun_dms_datatrack_up{order_id="41"}')).toBe(1);
+
+      // An open() that waited for the pipe's writer would hold the call (and a thread) for ever:
+      // the scrape would end at its deadline without asking DMS.
+      replaceWithPipe(secret);
+      const piped = await metrics();
+      expect(sampleValue(piped, 'aliyun_dms_datatrack_up{order_id="41"}')).toBe(1);
+      expect(calls(piped)).toBe(calls(first) + 1);
+      const warned = await nthLogged(
+        exporter,
+        'secret file unreadable; using the value read before until it can be read again',
+        1,
+      );
+      expect(warned).toMatchObject({ path: secret, reason: 'is a named pipe (FIFO), not a regular file' });
+
+      exporter.child.kill('SIGHUP');
+      expect(await refusedReload(1)).toEqual([
+        `${path}:2: profiles.default.access_key_secret_file: cannot read "ak_secret": is a named pipe (FIFO), not a regular file`,
+      ]);
+
+      replaceWithPipe(path);
+      exporter.child.kill('SIGHUP');
+      expect(await refusedReload(2)).toEqual([
+        `${path}: cannot read config file: is a named pipe (FIFO), not a regular file`,
+      ]);
+      const last = await metrics();
+      expect(sampleValue(last, 'aliyun_dms_datatrack_up{order_id="41"}')).toBe(1);
+      expect(sampleValue(last, 'aliyun_dms_datatrack_config_last_reload_successful')).toBe(0);
+    } finally {
+      expect((await exporter.stop()).code).toBe(0);
+      await simulator.stop();
+    }
+  });
 });
 
 describe('web configuration (the built dist/main.js)', () => {
@@ -378,6 +462,34 @@ basic_auth_users:
     ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`${certs.path('web.yml')}:1: unknown key "foo"`);
+  });
+
+  it('keeps serving with what it had when the web config file or a certificate becomes a named pipe', async () => {
+    copyFileSync(certs.path('server.crt'), certs.path('piped.crt'));
+    const path = certs.path('piped-web.yml');
+    writeFileSync(path, GOOD.replace('cert_file: server.crt', 'cert_file: piped.crt'));
+    const ca = readFileSync(certs.path('ca.crt'));
+    const exporter = await serveExporter(['--demo', `--web.config.file=${path}`]);
+    const url = exporter.url.replace('http://127.0.0.1', 'https://localhost');
+    const refusedReload = async (nth: number) =>
+      (await nthLogged(exporter, 'web config reload failed; keeping the previous one', nth)).errors;
+    try {
+      expect((await call(url, '/metrics', { ca, auth: 'alice:alice-password' })).status).toBe(200);
+      // The files are read again on the event loop when they change: an open() that waited for the
+      // pipe's writer would stop the whole server.
+      replaceWithPipe(certs.path('piped.crt'));
+      expect((await call(url, '/metrics', { ca, auth: 'alice:alice-password' })).status).toBe(200);
+      expect(await refusedReload(1)).toEqual([
+        `${path}:2: tls_server_config.cert_file: cannot read "piped.crt": is a named pipe (FIFO), not a regular file`,
+      ]);
+      replaceWithPipe(path);
+      expect((await call(url, '/metrics', { ca, auth: 'alice:alice-password' })).status).toBe(200);
+      expect(await refusedReload(2)).toEqual([
+        `${path}: cannot read web config file: is a named pipe (FIFO), not a regular file`,
+      ]);
+    } finally {
+      expect((await exporter.stop()).code).toBe(0);
+    }
   });
 
   it('serves TLS with basic auth; POST /-/reload needs --web.enable-lifecycle', async () => {

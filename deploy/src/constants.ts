@@ -61,21 +61,25 @@ export const RRSA_ROLE_NAME = APP;
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 
 /**
- * Requests and limits, from deploy/measure-resources.ts on a 2-core machine (2026-11-29, Node 20.20;
- * the table is in docs/deploy.md). `--demo`: 94 MiB RSS idle, 104 MiB peak. 300 orders, every one
- * asked on every scrape: 85-89 MiB idle, peaks of 113 MiB (a scrape every 10 s), 156 MiB (every
- * second, 60 times the shipped rate) and 186 MiB back to back (127 MiB with the heap cap below);
- * 40-80 ms of CPU per scrape, so a few millicores on average at the shipped 60 s.
- * Memory: the request covers a few hundred orders, the limit leaves room for bursts of scrapes, and
- * the V8 heap is capped below it (NODE_OPTIONS) so Node collects garbage before the kernel kills it.
- * CPU: the request is the average with a wide margin for start-up; the limit lets one scrape of 300
- * orders finish in a fraction of a second instead of being throttled for seconds.
+ * Requests and limits (docs/deploy.md has the tables and the arithmetic). Measured on a 2-core machine
+ * with Node 20.20, in a podman container with these limits and no swap: 300 orders, every one asked
+ * on every scrape, peak RSS 99 MiB at a scrape a second and 100 MiB back to back; a reload during
+ * those scrapes (bench/reload-memory.ts has the files) added at most 148 MiB for a file within the
+ * caps (the config loader's heap, 125 MiB here, and its thread) and about 30 MiB for one refused for
+ * its size. So:
+ *   limit 448 Mi = 100 (steady) + 148 (worst allowed reload) + 200 (room for the exporter's heap to
+ *   grow to V8's limit, 259 MiB in such a container, which the loader's rule sets aside for it).
+ * The loader's rule (src/config/loader-heap.ts): 448 − 259 − 64 = 125 MiB, enough for every config
+ * of 10,000 orders tried (a key per line with comments needs about 96).
+ * No NODE_OPTIONS: V8 applies --max-old-space-size to every thread, so it would set the loader's heap
+ * too, over the rule; Node sizes the exporter's heap from the container's limit instead.
+ * CPU: 40-80 ms per scrape of 300 orders, a few millicores on average at the shipped 60 s; the limit
+ * lets one scrape finish in a fraction of a second instead of being throttled for seconds.
  */
 export const RESOURCES = {
   requests: { cpu: '50m', memory: '128Mi' },
-  limits: { cpu: '500m', memory: '256Mi' },
+  limits: { cpu: '500m', memory: '448Mi' },
 } as const;
-export const NODE_OPTIONS = '--max-old-space-size=160';
 
 /**
  * Probe timing, the same for the base's HTTP probes and the production overlay's TCP ones: every

@@ -19,7 +19,7 @@ export interface CrossKeyRule {
   check(top: Plain, readSecretFile: SecretFileReader): Problem[];
 }
 
-const SECRET_FILE_KEYS = ['access_key_secret_file', 'security_token_file'] as const;
+const SECRET_FILE_KEYS = ['access_key_secret_file', 'security_token_file', 'proxy_password_file'] as const;
 
 export const CROSS_KEY_RULES: readonly CrossKeyRule[] = [
   { id: 'secret-and-secret-file', check: eachProfile(notBoth('access_key_secret')) },
@@ -58,6 +58,20 @@ export const CROSS_KEY_RULES: readonly CrossKeyRule[] = [
     check: eachProfile((p, say, read) => {
       for (const { key, path, content } of secretFiles(p, read))
         if (content.ok && content.value.replace(/\r?\n$/, '') === '') say(key, `file "${path}" is empty`);
+    }),
+  },
+  {
+    id: 'proxy-password-and-file',
+    check: eachProfile((p, say) => {
+      if (has(p, 'proxy_password_file') && proxyUrl(p)?.password)
+        say('proxy_password_file', 'cannot be combined with a password in proxy; use one of them');
+    }),
+  },
+  {
+    id: 'proxy-password-file-without-user',
+    check: eachProfile((p, say) => {
+      if (has(p, 'proxy_password_file') && !proxyUrl(p)?.username)
+        say('proxy_password_file', 'needs proxy with a user name (http://USER@HOST:PORT)');
     }),
   },
   { id: 'timeout-offset-not-less', check: (top) => timeoutOffsetProblems(asRecord(top.scrape)) },
@@ -116,6 +130,12 @@ function notBoth(key: string): ProfileCheck {
   };
 }
 
+/** The profile's proxy, when it is valid (the schema reports an invalid one). */
+function proxyUrl(p: Plain): URL | undefined {
+  const proxy = profileShape.proxy.safeParse(p.proxy);
+  return proxy.success && proxy.data !== undefined ? new URL(proxy.data) : undefined;
+}
+
 /** The secret files a profile names (valid paths only: the schema reports the others), read. */
 function secretFiles(p: Plain, read: SecretFileReader) {
   return SECRET_FILE_KEYS.flatMap((key) => {
@@ -125,7 +145,8 @@ function secretFiles(p: Plain, read: SecretFileReader) {
   });
 }
 
-// The offset is taken off the scraper's timeout; not less than ours would leave no time for DMS.
+// The offset is taken off the scraper's timeout: one as long as ours is a mistake, that would leave
+// DMS only the half of the header's value every scrape may spend (http/deadline.ts).
 function timeoutOffsetProblems(scrape: Plain | undefined): Problem[] {
   const timeout = scrapeShape.timeout.safeParse(scrape?.timeout);
   const offset = scrapeShape.timeout_offset.safeParse(scrape?.timeout_offset);

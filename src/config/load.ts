@@ -10,25 +10,43 @@ import {
   readBoundedText,
   readSmallFile,
   toPlainValue,
+  type ParseBudget,
   type Problem,
   type Result,
 } from 'yaml-files';
 import { crossKeyProblems, type SecretFileReader } from './cross-checks.js';
 import { expandEnv, type Env } from './env.js';
+import { currentLoaderHeap, LOADER_YOUNG_GENERATION_MB, type LoaderHeap } from './loader-heap.js';
 import { configSchema, type Config } from './schema.js';
 import type { SecretSource } from './secret.js';
+import { workerScript } from '../util/worker-script.js';
 
 export interface LoadLimits {
   /** A larger file is refused before it is parsed. */
   readonly maxBytes: number;
-  /** More orders than this are refused (raise it with --config.max-orders). */
+  /**
+   * More orders than this are refused (raise it with --config.max-orders), counted before the file is
+   * parsed; so is a file with more YAML tokens than that many orders need (parseBudget).
+   */
   readonly maxOrders: number;
+  /** Heap of the worker thread that loads the file, in MiB; left out, it follows the container (loader-heap.ts). */
+  readonly maxHeapMb?: number;
 }
 
 export const DEFAULT_LIMITS: LoadLimits = { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000 };
 
 /** Values in one document, aliases counted each time they are used; far above any real config. */
 const MAX_VALUES = 1_000_000;
+/**
+ * YAML tokens (keys, values, indicators, spaces, comments, line breaks) allowed per order, and for
+ * everything else. An order with all four keys, each on its own line with a comment, is about 30
+ * tokens; profiles, scrape settings and comments of a large config are a few thousand. Parsing costs
+ * 150-300 bytes of heap per token (the syntax tree and the Document): 10,000 orders in ordinary
+ * layouts load within 64-96 MiB, while the costliest file these limits let through needs over 192
+ * MiB, which the loader's heap cap refuses where memory is short (docs/deploy.md).
+ */
+const TOKENS_PER_ORDER = 40;
+const TOKENS_BESIDE_ORDERS = 100_000;
 /** Enough to fix a file in one go, short enough to read. */
 const MAX_MESSAGES = 100;
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -46,7 +64,7 @@ export function checkConfigText(
   readSecretFile: SecretFileReader,
   limits: LoadLimits = DEFAULT_LIMITS,
 ): Result<unknown, readonly string[]> {
-  const parsed = parseYamlSource(text, fileName);
+  const parsed = parseYamlSource(text, fileName, parseBudget(limits.maxOrders));
   if (!parsed.ok) return parsed;
   const plain = toPlainValue(parsed.value, { expand: (t) => expandEnv(t, env), maxValues: MAX_VALUES });
   const tooMany = orderCountProblem(plain.value, limits.maxOrders);
@@ -61,7 +79,7 @@ export function checkConfigText(
       ...(schema.success ? [] : problemsFromZod(schema.error.issues)),
       ...crossKeyProblems(plain.value, readSecretFile),
     ];
-    problems.push(...excludeUnder(found, plain.unexpanded));
+    problems.push(...excludeUnder(found, plain.reported));
   }
   if (problems.length === 0) return ok(plain.value);
   const messages = formatProblems(parsed.value, problems);
@@ -72,20 +90,41 @@ export function checkConfigText(
   ]);
 }
 
-// Checked before the schema so a huge list costs one message, not one per order.
+/**
+ * The orders and tokens of the text are counted before it is parsed, so a file over a limit is
+ * refused before its syntax tree is built (for the 4 MiB of 287,000 orders that tree was 400 MiB).
+ */
+function parseBudget(maxOrders: number): ParseBudget {
+  const maxTokens = maxOrders * TOKENS_PER_ORDER + TOKENS_BESIDE_ORDERS;
+  return {
+    maxTokens,
+    tooManyTokens: `more than ${maxTokens} YAML tokens (keys, values, punctuation, comments, line breaks), more than a config of ${maxOrders} orders needs (raise it with --config.max-orders)`,
+    list: { key: 'orders', maxItems: maxOrders, tooMany: (count) => tooManyOrders(count, maxOrders) },
+  };
+}
+
+function tooManyOrders(count: number, maxOrders: number): string {
+  return `has ${count} orders, more than the limit of ${maxOrders} (raise it with --config.max-orders)`;
+}
+
+// The budget counts a list written under `orders:`; one that arrives by an alias (its items counted
+// in the token budget where they are written) is counted here, before the schema, so a huge list
+// costs one message, not one per order.
 function orderCountProblem(root: unknown, maxOrders: number): Problem | undefined {
   const orders =
     typeof root === 'object' && root !== null ? (root as { orders?: unknown }).orders : undefined;
   if (!Array.isArray(orders) || orders.length <= maxOrders) return undefined;
-  const message = `has ${orders.length} orders, more than the limit of ${maxOrders} (raise it with --config.max-orders)`;
-  return { path: ['orders'], message };
+  return { path: ['orders'], message: tooManyOrders(orders.length, maxOrders) };
 }
 
 /** Checked plain data to the typed Config; secret file paths are resolved against `baseDir`. */
 export function typedConfig(plain: unknown, baseDir: string): Config {
   const config = configSchema.parse(plain);
   const profiles = new Map(
-    [...config.profiles].map(([name, profile]) => {
+    [...config.profiles].map(([name, written]) => {
+      const { passwordFile } = written.proxy;
+      const proxy = { ...written.proxy, passwordFile: passwordFile && resolve(baseDir, passwordFile) };
+      const profile = { ...written, proxy };
       const { credentials } = profile;
       if (credentials.kind !== 'access_key') return [name, profile];
       const resolved = {
@@ -134,53 +173,53 @@ export async function checkConfigFile(
   return checkConfigText(text.value, path, env, secretFileReader(dirname(path)), limits);
 }
 
-/**
- * The worker's script. From TypeScript sources (the tests run them directly), a small bootstrap
- * registers tsx's loader in the worker first: Node 20 does not pass loaders on to workers.
- */
-function workerEntry(): URL | string {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./load-worker.js', import.meta.url);
-  const entry = JSON.stringify(new URL('./load-worker.ts', import.meta.url).href);
-  return `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-}
-
-/** Heap for one load: a file at the 4 MiB cap needs about 400 MiB while the YAML is parsed. */
-const WORKER_HEAP_MB = 1024;
+const HEAP_HINTS: Readonly<Record<LoaderHeap['from'], string>> = {
+  flag: 'raise it with --config.max-heap-mb',
+  container: "the container's memory limit less the exporter's heap; raise the limit or --config.max-heap-mb",
+  default: 'raise it with --config.max-heap-mb',
+  'max-old-space-size': '--max-old-space-size, which V8 applies to every thread',
+};
 
 /**
- * Loads a config file in a worker thread: parsing a large file takes seconds of CPU and hundreds of
- * MiB, and must neither stop the exporter from answering nor, when it runs out of memory, kill it.
+ * Loads a config file in a worker thread: parsing a large file takes seconds of CPU and tens of MiB,
+ * and must neither stop the exporter from answering nor, when it runs out of memory, kill it. The
+ * worker's heap is capped (loader-heap.ts) so that the exporter and a load together fit the container.
  */
 export function loadConfigFile(
   path: string,
   env: Env,
   limits: LoadLimits = DEFAULT_LIMITS,
 ): Promise<ConfigResult> {
-  const worker = new Worker(workerEntry(), {
-    eval: import.meta.url.endsWith('.ts'),
+  const heap = currentLoaderHeap(limits.maxHeapMb);
+  const { script, eval: isCode } = workerScript(import.meta.url, 'load-worker');
+  const worker = new Worker(script, {
+    eval: isCode,
     workerData: { path, env, limits },
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: heap.mb, maxYoungGenerationSizeMb: LOADER_YOUNG_GENERATION_MB },
     stdout: true,
     stderr: true,
   });
   return new Promise((resolvePromise) => {
-    let settled = false;
-    const settle = (result: ConfigResult): void => {
-      if (settled) return;
-      settled = true;
-      resolvePromise(result);
+    let checked: Result<unknown, readonly string[]> | undefined;
+    let failure: string | undefined;
+    worker.once('message', (result: Result<unknown, readonly string[]>) => {
+      checked = result;
       void worker.terminate();
-    };
-    worker.once('message', (checked: Result<unknown, readonly string[]>) => {
-      settle(checked.ok ? ok(typedConfig(checked.value, dirname(path))) : checked);
     });
     worker.once('error', (error: Error & { code?: string }) => {
-      const reason =
+      failure =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `too large or too deeply aliased to load within ${WORKER_HEAP_MB} MiB`
+          ? `too large or too deeply aliased to load within ${heap.mb} MiB of heap (${HEAP_HINTS[heap.from]})`
           : `cannot load: ${error.message}`;
-      settle(err([`${path}: ${reason}`]));
     });
-    worker.once('exit', (code) => settle(err([`${path}: the config loader stopped (exit code ${code})`])));
+    // Answered once the worker has stopped, so its heap is given back before this thread builds the
+    // typed config: the two never hold memory at once.
+    worker.once('exit', (code) => {
+      if (checked === undefined) {
+        resolvePromise(err([`${path}: ${failure ?? `the config loader stopped (exit code ${code})`}`]));
+      } else {
+        resolvePromise(checked.ok ? ok(typedConfig(checked.value, dirname(path))) : checked);
+      }
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  decimal,
   duration,
   flag,
   integer,
@@ -22,6 +23,8 @@ export const DEFAULT_PROFILE_NAME = 'default';
 /** The central DMS Enterprise endpoint; regional ones look like dms-enterprise.cn-hangzhou.aliyuncs.com. */
 export const DEFAULT_ENDPOINT = 'dms-enterprise.aliyuncs.com';
 export const MAX_CONCURRENCY = 256;
+/** The share of the scraper's timeout a scrape may always spend on DMS, however large the offset. */
+export const ALWAYS_SPENT_SHARE = 0.5;
 /** Names become label values and key paths: long enough for any real name, short enough to stay small. */
 const MAX_NAME_LENGTH = 1024;
 const HOUR_MS = 60 * 60 * 1000;
@@ -39,6 +42,19 @@ const endpoint = text(253)
   .describe(
     'DMS Enterprise API host, `host[:port]` only, without `http://` or a path. Regional endpoints look like `dms-enterprise.cn-hangzhou.aliyuncs.com`.',
   );
+
+/** http(s)://[user[:password]@]host[:port], nothing after the authority. */
+function isProxyUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === ''
+  );
+}
 
 function validPort(port: string | undefined): boolean {
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
@@ -81,6 +97,11 @@ const discoveryShape = {
   page_size: integer(1, 1_000)
     .default(100)
     .describe('Tickets asked for per ListOrders page; DMS may send fewer, and the exporter asks on.'),
+  details_per_run: integer(0, 10_000)
+    .default(200)
+    .describe(
+      'Ticket details (`GetDataTrackOrderDetail`: database, tables, tracked range) asked per run at most, for tickets that have none yet; each ticket is asked once. `0` asks none. See [discovery](#discovery) for how long a first run over many tickets takes.',
+    ),
 };
 
 const discoverySchema = mapping(discoveryShape).transform((d) => ({
@@ -95,6 +116,7 @@ const discoverySchema = mapping(discoveryShape).transform((d) => ({
   keepFinishedForMs: d.keep_finished_for,
   timezone: d.timezone,
   pageSize: d.page_size,
+  detailsPerRun: d.details_per_run,
 }));
 
 export const profileShape = {
@@ -131,11 +153,9 @@ export const profileShape = {
       'Find the data-tracking tickets of this account with ListOrders (see [discovery](#discovery)).',
     ),
   rate_limit: mapping({
-    requests_per_second: z
-      .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number, got {value}') })
-      .gt(0, { error: 'must be more than 0, got {value}' })
-      .max(10_000, { error: 'must be at most 10000, got {value}' })
-      .describe('Average DMS calls per second for this profile.'),
+    requests_per_second: decimal(0, 10_000, { above: true }).describe(
+      'Average DMS calls per second for this profile.',
+    ),
     burst: integer(1, 10_000)
       .optional()
       .describe(
@@ -145,6 +165,24 @@ export const profileShape = {
     .optional()
     .describe(
       'Client-side limit on DMS calls for this profile, shared by every scrape and every other call the exporter makes (see [Quota](docs/operations.md#quota-protection)). Left out: no limit.',
+    ),
+  proxy: text(2048, { secret: true })
+    .refine(isProxyUrl, {
+      error: 'must be a proxy URL, http://[USER[:PASSWORD]@]HOST[:PORT] or https://..., without a path',
+    })
+    .optional()
+    .describe(
+      'HTTP proxy for the DMS calls of this profile; wins over `HTTPS_PROXY`/`HTTP_PROXY`. A password in it may be a `${VAR}` (see [Proxies](docs/proxy.md)).',
+    ),
+  no_proxy: text(4096)
+    .optional()
+    .describe(
+      'Hosts reached without the proxy, as in `NO_PROXY` (comma-separated; `.example.com` matches subdomains, `*` everything); wins over `NO_PROXY`.',
+    ),
+  proxy_password_file: text(MAX_PATH_LENGTH)
+    .optional()
+    .describe(
+      'File holding the password for the user named in `proxy`; read when the configuration is loaded.',
     ),
   console_url: consoleUrlTemplate()
     .optional()
@@ -161,6 +199,11 @@ const profileSchema = mapping(profileShape).transform((p) => ({
   credentials: credentialsOf(p),
   discovery: p.discovery?.enabled === true ? p.discovery : undefined,
   consoleUrl: p.console_url,
+  proxy: {
+    url: p.proxy === undefined ? undefined : new Secret(p.proxy),
+    noProxy: p.no_proxy,
+    passwordFile: p.proxy_password_file,
+  },
   rateLimit: p.rate_limit && {
     requestsPerSecond: p.rate_limit.requests_per_second,
     burst: p.rate_limit.burst ?? Math.ceil(p.rate_limit.requests_per_second),
@@ -194,12 +237,12 @@ export const scrapeShape = {
   timeout: duration({ above: 0, max: HOUR_MS })
     .prefault('10s')
     .describe(
-      "Cap for one scrape's whole DMS fan-out. Prometheus' `X-Prometheus-Scrape-Timeout-Seconds` header, minus `timeout_offset`, lowers it.",
+      `Cap for one scrape's whole DMS fan-out. With Prometheus' \`X-Prometheus-Scrape-Timeout-Seconds\` header the budget is min(\`timeout\`, max(header − \`timeout_offset\`, header × ${ALWAYS_SPENT_SHARE})); without it, \`timeout\`.`,
     ),
   timeout_offset: duration({ max: HOUR_MS })
     .prefault('500ms')
     .describe(
-      "Subtracted from the header's value, to leave time to render and send the answer. Less than `timeout`.",
+      "Subtracted from the header's value, to leave time to render and send the answer; a scrape may always spend at least half the header's value, so with the default a header of 1 s or less gives half of it (0.6 s gives 0.3 s). Less than `timeout`.",
     ),
   concurrency: integer(1, MAX_CONCURRENCY)
     .default(8)
@@ -217,7 +260,7 @@ export const scrapeShape = {
   probe_unknown_orders: integer(0, 10_000)
     .default(0)
     .describe(
-      '`/probe?target=ID` of an order the exporter does not follow: 0 refuses it (404); N > 0 asks DMS for up to N such ids, the least recently probed forgotten first.',
+      '`/probe?target=ID` of an order the exporter does not follow: 0 refuses it (404); N > 0 asks DMS for up to N such ids (with the profile `profile=NAME` names, else `default`), the least recently probed forgotten first.',
     ),
   terminal_recheck: duration({ max: LONGEST_TIMER_MS })
     .prefault('10m')
@@ -294,6 +337,7 @@ export type Profile = Readonly<Output & { name: string }>;
 export type Credentials = Output['credentials'];
 export type SignatureAlgorithm = Output['signatureAlgorithm'];
 export type DiscoverySettings = NonNullable<Output['discovery']>;
+export type ProxySettings = Output['proxy'];
 /** The validated, defaulted configuration: only a file that passes every check becomes one. */
 export type Config = Readonly<z.output<typeof configSchema>>;
 export type ScrapeSettings = Config['scrape'];

@@ -27,7 +27,9 @@ export interface DiscoveryRecorder {
   discoveryFinished(
     profile: string,
     seconds: number,
-    outcome: { ok: true; orders: number; leftOut: number; atMs: number } | { ok: false; code: string },
+    outcome:
+      | { ok: true; orders: number; leftOut: number; withoutDetail: number; atMs: number }
+      | { ok: false; code: string },
   ): void;
   /** The profile's discovery was turned off or removed: its series go. */
   discoveryStopped(profile: string): void;
@@ -49,9 +51,6 @@ export interface DiscovererDeps {
   /** 0..1 for the retry pause; Math.random unless a test fixes it. */
   readonly random?: () => number;
 }
-
-/** Details asked per run at most: a first run over thousands of tickets spreads over a few runs. */
-const DETAILS_PER_RUN = 200;
 
 /**
  * One profile's discovery: ListOrders (every page) on its own timer, the tickets it keeps, and each
@@ -127,6 +126,7 @@ export class Discoverer {
       ok: true,
       orders: this.#orders.length,
       leftOut: selection.leftOut,
+      withoutDetail: this.#orders.filter((order) => order.ticket?.detail === undefined).length,
       atMs: clock.now(),
     });
     this.deps.onChange();
@@ -185,11 +185,16 @@ export class Discoverer {
     return { summary, createdMs, lastModifiedMs: this.#zone.parse(summary.lastModifyTime) ?? createdMs };
   }
 
-  /** GetDataTrackOrderDetail once per kept ticket; a failure is asked again on the next run. */
+  /**
+   * GetDataTrackOrderDetail once per kept ticket, at most `details_per_run` per run (so a first run
+   * over thousands of tickets spreads over several); a failure is asked again on the next run.
+   */
   async #askDetails(kept: readonly ListedTicket[], deadlineMs: number): Promise<void> {
     const keep = new Set(kept.map((t) => t.summary.orderId));
     for (const id of this.#details.keys()) if (!keep.has(id)) this.#details.delete(id);
-    const missing = kept.filter((t) => !this.#details.has(t.summary.orderId)).slice(0, DETAILS_PER_RUN);
+    const missing = kept
+      .filter((t) => !this.#details.has(t.summary.orderId))
+      .slice(0, this.deps.settings.detailsPerRun);
     for (const { summary } of missing) {
       const request = { orderId: summary.orderId, tid: this.deps.tid };
       const detail = await this.#call(ACTION_GET_ORDER_DETAIL, deadlineMs, (client, options) =>

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { err, ok, type Result } from 'yaml-files';
+import type { Env } from '../config/env.js';
 import type { Profile } from '../config/schema.js';
 import { raceAbort } from '../util/abort.js';
 import { interpretJobDegreeBody } from './answer.js';
@@ -14,7 +15,8 @@ import { FileBackedCredential, type CredentialModel } from './credentials.js';
 import { RecoveringDefaultChain } from './default-chain.js';
 import { redactMessage } from './redact.js';
 import { signRequest, type SigningContext } from './sign.js';
-import { createTransport, type HttpAnswer, type Transport } from './transport.js';
+import { proxyRoute, type ProxyRoute } from './proxy.js';
+import { createTransport, failingTransport, type HttpAnswer, type Transport } from './transport.js';
 import {
   ACTION_GET_JOB_DEGREE,
   ACTION_GET_ORDER_DETAIL,
@@ -28,13 +30,19 @@ import {
 
 export interface AlibabaClientOptions {
   readonly userAgent: string;
-  /** Where a secret file that became unreadable is reported (once per change). */
+  /** Where a secret file that became unreadable, and the proxy in use, are reported. */
   readonly logger?: Logger;
+  /** Connections to the endpoint at most: the calls in flight at once (default 8). */
+  readonly connections?: number;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read (none unless given). */
+  readonly env?: Env;
+  /** How requests are sent; createTransport (undici) unless a benchmark sets another beside it. */
+  readonly makeTransport?: typeof createTransport;
 }
 
 /**
- * A DmsClient for one profile: sign.ts signs each request, transport.ts sends it over node:http,
- * and every outcome becomes a typed value. Never throws.
+ * A DmsClient for one profile: sign.ts signs each request, transport.ts sends it with undici (through
+ * the profile's proxy, if any), and every outcome becomes a typed value. Never throws.
  */
 export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientOptions): DmsClient {
   const credential =
@@ -46,10 +54,12 @@ export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientO
           ),
         )
       : new RecoveringDefaultChain();
+  const route = proxyRoute(profile.protocol, profile.endpoint, profile.proxy, options.env ?? {});
   const caller = new ActionCaller(
     { endpoint: profile.endpoint, algorithm: profile.signatureAlgorithm, userAgent: options.userAgent },
-    createTransport(profile.protocol, profile.endpoint),
+    transportFor(profile, route, options),
     credential,
+    route.ok ? route.value?.password : undefined,
   );
   return {
     getJobDegree: (request, callOptions) =>
@@ -71,6 +81,33 @@ export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientO
       return caller.call(ACTION_LIST_ORDERS, params, interpretListOrdersBody, callOptions);
     },
   };
+}
+
+const DEFAULT_CONNECTIONS = 8;
+
+function transportFor(
+  profile: Profile,
+  route: Result<ProxyRoute | undefined, string>,
+  options: AlibabaClientOptions,
+): Transport {
+  if (!route.ok) {
+    options.logger?.error(
+      { profile: profile.name, reason: route.error },
+      'proxy unusable; every DMS call fails',
+    );
+    return failingTransport({ kind: 'proxy', problem: 'refused', message: route.error });
+  }
+  const proxy = route.value;
+  if (proxy !== undefined)
+    options.logger?.info(
+      { profile: profile.name, proxy: `${proxy.url.protocol}//${proxy.url.host}`, source: proxy.source },
+      'DMS calls go through a proxy',
+    );
+  const make = options.makeTransport ?? createTransport;
+  return make(profile.protocol, profile.endpoint, {
+    connections: options.connections ?? DEFAULT_CONNECTIONS,
+    proxy: proxy?.url,
+  });
 }
 
 function orderParams(request: JobDegreeRequest): Record<string, string> {
@@ -96,6 +133,8 @@ class ActionCaller {
     private readonly context: SigningContext,
     private readonly transport: Transport,
     private readonly credential: CredentialSource,
+    /** The proxy's password: never in a message by design, scrubbed all the same. */
+    private readonly proxyPassword: string | undefined,
   ) {}
 
   async call<T>(
@@ -157,7 +196,9 @@ class ActionCaller {
   }
 
   #redact(message: string): string {
-    return redactMessage(message, [...this.#knownSecrets]);
+    const secrets = [...this.#knownSecrets];
+    if (this.proxyPassword !== undefined) secrets.push(this.proxyPassword);
+    return redactMessage(message, secrets);
   }
 }
 

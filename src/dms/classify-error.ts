@@ -11,10 +11,23 @@ export function isAlibabaCode(code: unknown): code is string {
 /** A DmsError whose message is raw: the caller redacts it before it can reach a log line. */
 export type RawError = Omit<DmsError, 'message'> & { readonly rawMessage: string };
 
-/** Timeout, cancellation, a refused or reset connection, or an answer too large to read. */
+/** The codes of a proxy that opened no tunnel (docs/proxy.md). */
+export const PROXY_ERROR_CODES = {
+  refused: 'proxy_refused',
+  auth: 'proxy_auth',
+  timeout: 'proxy_timeout',
+} as const;
+
+const TRANSPORT_CODES = {
+  timeout: 'timeout',
+  aborted: 'timeout',
+  network: 'network',
+  too_large: 'malformed_response',
+} as const;
+
+/** Timeout, cancellation, a refused or reset connection, an answer too large to read, or the proxy. */
 export function classifyTransportFailure(failure: TransportFailure): RawError {
-  const code =
-    failure.kind === 'too_large' ? 'malformed_response' : failure.kind === 'network' ? 'network' : 'timeout';
+  const code = failure.kind === 'proxy' ? PROXY_ERROR_CODES[failure.problem] : TRANSPORT_CODES[failure.kind];
   return { code, requestId: undefined, rawMessage: failure.message };
 }
 

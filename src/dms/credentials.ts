@@ -1,4 +1,5 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readSmallFileAsync } from 'yaml-files';
 import type { Credentials } from '../config/schema.js';
 import type { SecretSource } from '../config/secret.js';
 
@@ -114,17 +115,12 @@ interface Check {
   next: Promise<string> | undefined;
 }
 
+/** Through the toolkit's reader: a named pipe or a device swapped in is refused, never waited on. */
 async function readSecretFile(path: string): Promise<string> {
-  const file = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > MAX_SECRET_FILE_BYTES) throw new Error('larger than 64 KiB');
-    // Files written by `echo` or editors end in a newline that is not part of the key.
-    const value = buffer.toString('utf8', 0, bytesRead).replace(/\r?\n$/, '');
-    if (value === '') throw new Error('the file is empty');
-    return value;
-  } finally {
-    await file.close();
-  }
+  const bytes = await readSmallFileAsync(path, MAX_SECRET_FILE_BYTES);
+  if (!bytes.ok) throw new Error(bytes.error);
+  // Files written by `echo` or editors end in a newline that is not part of the key.
+  const value = bytes.value.toString('utf8').replace(/\r?\n$/, '');
+  if (value === '') throw new Error('the file is empty');
+  return value;
 }

@@ -45,8 +45,8 @@ export interface JobDegree {
 
 /**
  * Why a call gave no usable answer. `code` is bounded: an Alibaba error code (`Throttling.User`,
- * `SignatureDoesNotMatch`, a DMS `ErrorCode`), or one of ours: `timeout`, `network`, `http_<status>`,
- * `malformed_response`, `other`. It becomes a label value, so it never carries free text.
+ * `SignatureDoesNotMatch`, a DMS `ErrorCode`), or one of ours: `timeout`, `network`, `proxy_refused`,
+ * `proxy_auth`, `proxy_timeout`, `http_<status>`, `malformed_response`, `other`. It becomes a label value, so it never carries free text.
  */
 export interface DmsError {
   readonly code: string;

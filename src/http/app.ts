@@ -12,6 +12,7 @@ import { setCompressibleBody } from './compress.js';
 import { renderLandingPage } from './landing.js';
 import { negotiateExposition } from './negotiate.js';
 import { probe, serviceDiscovery } from './probe.js';
+import { ScrapeLog } from './scrape-log.js';
 import { answerScrape } from './scrape-response.js';
 
 export interface AppDeps {
@@ -41,10 +42,19 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router({ strict: true, sensitive: true, methods: [...ROUTER_METHODS, 'TRACE'] });
   const renderer = createScrapeRenderer(deps.selfMetrics);
 
-  router.get('/metrics', (ctx) => answerScrape(ctx, deps.store.current().target, deps.collector, renderer));
+  const scrapes = new ScrapeLog();
+  router.get('/metrics', async (ctx) => {
+    const { target } = deps.store.current();
+    if (await answerScrape(ctx, target, deps.collector, renderer))
+      scrapes.record('/metrics', deps.clock.now());
+  });
 
   const probeRenderer = createScrapeRenderer({ registryFor: () => NO_SELF_METRICS });
-  router.get('/probe', probe({ store: deps.store, collector: deps.collector, renderer: probeRenderer }));
+  const onProbed = (): void => scrapes.record('/probe', deps.clock.now());
+  router.get(
+    '/probe',
+    probe({ store: deps.store, collector: deps.collector, renderer: probeRenderer, onProbed }),
+  );
   router.get('/sd', serviceDiscovery(deps.store));
 
   // The exporter's own metrics alone: for the Prometheus that watches the exporter when /probe
@@ -62,7 +72,8 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/', (ctx) => {
     const { orders } = deps.store.current().target;
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderLandingPage(deps.version, deps.collector.lastKnown(orders), deps.clock.now());
+    const entries = deps.collector.lastKnown(orders);
+    ctx.body = renderLandingPage(deps.version, entries, scrapes.times(), deps.clock.now());
   });
 
   router.get('/-/healthy', (ctx) => {

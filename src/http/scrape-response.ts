@@ -8,19 +8,20 @@ import { negotiateExposition } from './negotiate.js';
 /**
  * Answers one scrape of `target` (all of /metrics, or the one order of /probe): the deadline from
  * Prometheus' timeout header (400 when it is not a number of seconds), the format from `Accept`,
- * the body gzipped when the client takes it. HEAD answers without collecting.
+ * the body gzipped when the client takes it. HEAD answers without collecting. Resolves to whether
+ * it collected (asked the collector), for the landing page's account of scrapes.
  */
 export async function answerScrape(
   ctx: Koa.Context,
   target: ScrapeTarget,
   collector: Collector,
   renderer: ScrapeRenderer,
-): Promise<void> {
+): Promise<boolean> {
   const deadline = scrapeTimeoutMs(ctx.get('X-Prometheus-Scrape-Timeout-Seconds'), target.settings);
   if (!deadline.ok) {
     ctx.status = 400;
     ctx.body = `${deadline.error}\n`;
-    return;
+    return false;
   }
   // Prometheus asks for OpenMetrics first; curl's */* gets the classic text format.
   const exposition = negotiateExposition(ctx.get('Accept'));
@@ -30,8 +31,9 @@ export async function answerScrape(
   // a GET would, without costing a DMS call per order. Body-dependent headers are not sent.
   if (ctx.method === 'HEAD') {
     ctx.status = 200;
-    return;
+    return false;
   }
   const result = await collector.collect(target, deadline.value);
   await setCompressibleBody(ctx, await renderer.render(result, exposition.format));
+  return true;
 }

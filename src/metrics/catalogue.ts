@@ -27,7 +27,7 @@ export const METRICS = {
   },
   orderErrorInfo: {
     name: `${PREFIX}order_error_info`,
-    help: 'Why this scrape has no answer for the order (only present when up is 0): an Alibaba error code, or timeout, network, http_<status>, malformed_response, other.',
+    help: 'Why this scrape has no answer for the order (only present when up is 0): an Alibaba error code, or timeout, network, proxy_refused, proxy_auth, proxy_timeout, http_<status>, malformed_response, other.',
   },
   ticketStatus: {
     name: `${PREFIX}ticket_status`,
@@ -83,7 +83,7 @@ export const METRICS = {
   },
   apiRequestErrors: {
     name: `${PREFIX}api_request_errors_total`,
-    help: 'DMS OpenAPI calls that gave no valid answer, by action and error code (Alibaba code such as Throttling.User, or timeout, network, http_<status>, malformed_response, other).',
+    help: 'DMS OpenAPI calls that gave no valid answer, by action and error code (Alibaba code such as Throttling.User, or timeout, network, proxy_refused, proxy_auth, proxy_timeout, http_<status>, malformed_response, other).',
   },
   apiRequestDuration: {
     name: `${PREFIX}api_request_duration_seconds`,
@@ -117,6 +117,10 @@ export const METRICS = {
     name: `${PREFIX}discovery_orders_left_out`,
     help: 'Tickets the last discovery of the profile found but left out because of discovery.max_orders (the newest are followed).',
   },
+  discoveryWithoutDetail: {
+    name: `${PREFIX}discovery_orders_without_detail`,
+    help: 'Tickets the last successful discovery of the profile follows whose detail (database, tables, tracked range) is not read yet: discovery.details_per_run are asked per run.',
+  },
   discoveryLastSuccess: {
     name: `${PREFIX}discovery_last_success_timestamp_seconds`,
     help: 'Unix time of the last successful ticket discovery of the profile.',
@@ -136,6 +140,10 @@ export const METRICS = {
   configReloadSuccessful: {
     name: `${PREFIX}config_last_reload_successful`,
     help: 'Whether the last configuration reload succeeded (1) or failed and the previous configuration is still in use (0).',
+  },
+  webTlsCertificateNotAfter: {
+    name: `${PREFIX}web_tls_certificate_not_after_timestamp_seconds`,
+    help: "Unix time at which the TLS server certificate (the first in the web config's cert_file) expires: its NotAfter. Only with TLS; updated when the certificate files are read again.",
   },
   configReloadTimestamp: {
     name: `${PREFIX}config_last_reload_success_timestamp_seconds`,

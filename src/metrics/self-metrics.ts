@@ -30,11 +30,13 @@ export interface SelfMetrics {
    * increase() counts a profile's first completed stage), a removed profile's go.
    */
   profilesFollowed(profiles: Iterable<string>): void;
+  /** The TLS server certificate in use expires at `notAfterMs`. */
+  tlsCertificateLoaded(notAfterMs: number): void;
 }
 
 type SelfRegistry = ScrapeRecorder &
   DiscoveryRecorder &
-  Pick<SelfMetrics, 'configLoaded' | 'profilesFollowed'> & {
+  Pick<SelfMetrics, 'configLoaded' | 'profilesFollowed' | 'tlsCertificateLoaded'> & {
     readonly registry: Registry<RegistryContentType>;
   };
 
@@ -67,6 +69,7 @@ export function createSelfMetrics(build: BuildInfo): SelfMetrics {
       const names = [...profiles];
       both.forEach((set) => set.profilesFollowed(names));
     },
+    tlsCertificateLoaded: (...args) => both.forEach((set) => set.tlsCertificateLoaded(...args)),
   };
 }
 
@@ -80,6 +83,7 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
   const discovery = discoveryMetrics(registers);
   const reloadOk = new Gauge({ ...METRICS.configReloadSuccessful, registers });
   const reloadTime = new Gauge({ ...METRICS.configReloadTimestamp, registers });
+  const certificateNotAfter = new Gauge({ ...METRICS.webTlsCertificateNotAfter, registers });
   new Gauge({
     ...METRICS.buildInfo,
     labelNames: ['version', 'revision', 'nodejs_version'],
@@ -94,6 +98,7 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
       reloadOk.set(success ? 1 : 0);
       if (success) reloadTime.set(nowMs / 1000);
     },
+    tlsCertificateLoaded: (notAfterMs) => certificateNotAfter.set(notAfterMs / 1000),
   };
 }
 
@@ -178,6 +183,7 @@ function discoveryMetrics(registers: Registry<RegistryContentType>[]): Discovery
   const labelNames = ['profile'];
   const orders = new Gauge({ ...METRICS.discoveredOrders, labelNames, registers });
   const leftOut = new Gauge({ ...METRICS.discoveryLeftOut, labelNames, registers });
+  const withoutDetail = new Gauge({ ...METRICS.discoveryWithoutDetail, labelNames, registers });
   const lastSuccess = new Gauge({ ...METRICS.discoveryLastSuccess, labelNames, registers });
   const errors = new Counter({ ...METRICS.discoveryErrors, labelNames: ['profile', 'code'], registers });
   const duration = new Histogram({
@@ -192,10 +198,11 @@ function discoveryMetrics(registers: Registry<RegistryContentType>[]): Discovery
       if (!outcome.ok) return void errors.inc({ profile, code: outcome.code });
       orders.set({ profile }, outcome.orders);
       leftOut.set({ profile }, outcome.leftOut);
+      withoutDetail.set({ profile }, outcome.withoutDetail);
       lastSuccess.set({ profile }, outcome.atMs / 1000);
     },
     discoveryStopped(profile) {
-      for (const gauge of [orders, leftOut, lastSuccess]) gauge.remove({ profile });
+      for (const gauge of [orders, leftOut, withoutDetail, lastSuccess]) gauge.remove({ profile });
     },
   };
 }

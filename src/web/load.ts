@@ -4,6 +4,7 @@ import {
   decodeUtf8,
   err,
   excludeUnder,
+  formatDuration,
   formatProblems,
   ok,
   parseYamlSource,
@@ -14,6 +15,7 @@ import {
   type Result,
   type YamlSource,
 } from 'yaml-files';
+import { servedCertificateDates, type CertificateDates } from './certificate.js';
 import { UNSUPPORTED_KEYS, webConfigSchema, type WebSettings } from './schema.js';
 import { readTlsMaterial, tlsRuleProblems } from './tls.js';
 
@@ -29,6 +31,14 @@ export interface WebConfig {
   readonly secureContext: (() => SecureContextOptions) | undefined;
   /** Absolute paths of the files it was read from; a change to any of them means reading it again. */
   readonly files: readonly string[];
+  /** The certificate served (cert_file's first), with TLS. */
+  readonly serverCertificate: ServerCertificate | undefined;
+}
+
+export interface ServerCertificate {
+  /** cert_file, absolute. */
+  readonly file: string;
+  readonly dates: CertificateDates;
 }
 
 export type WebConfigResult = Result<WebConfig, readonly string[]>;
@@ -60,7 +70,7 @@ export function webConfigFromText(text: string, fileName: string, baseDir: strin
     return failed(source, [...refusals, ...excludeUnder(found, paths)]);
   }
   const settings = schema.data;
-  if (settings.tls === undefined) return ok(webConfig(fileName, settings, undefined, []));
+  if (settings.tls === undefined) return ok(webConfig(fileName, settings, undefined, [], undefined));
   const rules = tlsRuleProblems(settings.tls);
   if (rules.length > 0) return failed(source, rules);
   const material = readTlsMaterial(settings.tls, baseDir);
@@ -68,7 +78,10 @@ export function webConfigFromText(text: string, fileName: string, baseDir: strin
   const named = [settings.tls.certFile, settings.tls.keyFile, settings.tls.clientCaFile];
   const files = named.filter((file) => file !== undefined).map((file) => resolve(baseDir, file));
   const options = material.value;
-  return ok(webConfig(fileName, settings, () => options, files));
+  const dates = servedCertificateDates(options.cert);
+  const certFile = settings.tls.certFile && resolve(baseDir, settings.tls.certFile);
+  const served = dates && certFile ? { file: certFile, dates } : undefined;
+  return ok(webConfig(fileName, settings, () => options, files, served));
 }
 
 function webConfig(
@@ -76,8 +89,9 @@ function webConfig(
   settings: WebSettings,
   secureContext: WebConfig['secureContext'],
   named: readonly string[],
+  serverCertificate: ServerCertificate | undefined,
 ): WebConfig {
-  return { file, settings, secureContext, files: [resolve(file), ...named] };
+  return { file, settings, secureContext, files: [resolve(file), ...named], serverCertificate };
 }
 
 /** Whether the key at `path` is written, with or without a value. */
@@ -96,11 +110,14 @@ function failed(source: YamlSource, problems: readonly Problem[]): WebConfigResu
 
 /** One line for `--config.check` and the start-up log: what the file turns on. */
 export function describeWebConfig(web: WebConfig): string {
-  const { tls, users, headers } = web.settings;
+  const { tls, users, headers, rateLimit } = web.settings;
   const parts = [
     tls ? `TLS (client certificates: ${tls.clientAuth})` : 'plain HTTP',
     `${users.size} basic auth user${users.size === 1 ? '' : 's'}`,
     `${headers.length} extra header${headers.length === 1 ? '' : 's'}`,
+    ...(rateLimit
+      ? [`rate limit ${rateLimit.burst} at once, then 1 per ${formatDuration(rateLimit.intervalMs)}`]
+      : []),
   ];
   return parts.join(', ');
 }

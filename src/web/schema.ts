@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { flag, list, mapping, oneOf, text } from 'yaml-files';
 import { Secret } from '../config/secret.js';
+import { rateLimitSchema } from './rate-limit.js';
 import { CIPHER_SUITE_NAMES, CURVE_NAMES, TLS_VERSIONS } from './tls-names.js';
 
 // The web configuration file, in the Prometheus exporter-toolkit format (docs/web-configuration.md
@@ -26,11 +27,6 @@ export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
     id: 'inline-pem',
     path: ['tls_server_config', 'client_ca'],
     message: `key "client_ca" is not supported ${INLINE}`,
-  },
-  {
-    id: 'rate-limit',
-    path: ['rate_limit'],
-    message: 'key "rate_limit" is not supported (rate-limit in a reverse proxy)',
   },
 ];
 
@@ -117,8 +113,9 @@ export const webConfigSchema = mapping(
         error: 'must be a mapping of user names to bcrypt hashes, got {value}',
       })
       .optional(),
+    rate_limit: rateLimitSchema.optional(),
   },
-  'the top level must be a mapping (tls_server_config, http_server_config, basic_auth_users), got {value}',
+  'the top level must be a mapping (tls_server_config, http_server_config, basic_auth_users, rate_limit), got {value}',
 ).transform((root) => ({
   tls: root.tls_server_config && tlsSettings(root.tls_server_config),
   users: new Map(Object.entries(root.basic_auth_users ?? {})),
@@ -126,6 +123,7 @@ export const webConfigSchema = mapping(
     (entry): entry is [string, string] => entry[1] !== undefined,
   ),
   http2: root.http_server_config?.http2 ?? true,
+  rateLimit: root.rate_limit,
 }));
 
 type TlsInput = z.output<z.ZodObject<typeof tlsShape>>;

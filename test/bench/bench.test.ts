@@ -32,7 +32,7 @@ describe('npm run bench on 5 orders', () => {
     run = await runBench([`--n=${ORDERS}`, '--rounds=1', '--latency=10ms', '--no-docs', `--out=${out}`]);
     if (run.code !== 0) throw new Error(`bench exited with ${run.code}:\n${run.stderr}`);
     results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
-  }, 60_000);
+  }, 120_000); // a process more per case since the exporter runs beside its former transport
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -58,8 +58,14 @@ describe('npm run bench on 5 orders', () => {
       ['warm', ORDERS, 0],
     ]);
     expect(results.cases.map((c) => c.variants.map((v) => `${v.variant}:${v.status}`))).toEqual([
-      ['exporter:measured', 'sequential:measured', 'naive-prom-client:measured'],
-      ['exporter:measured', 'sequential:measured', 'naive-prom-client:measured', 'static-body:measured'],
+      ['exporter:measured', 'node-http:measured', 'sequential:measured', 'naive-prom-client:measured'],
+      [
+        'exporter:measured',
+        'node-http:measured',
+        'sequential:measured',
+        'naive-prom-client:measured',
+        'static-body:measured',
+      ],
     ]);
     expect(results.cases[0]?.floor_ms).toBe(10); // 10 ms x ceil(5 / 50)
     expect(results.cases[1]?.floor_ms).toBeGreaterThan(0);
@@ -67,6 +73,7 @@ describe('npm run bench on 5 orders', () => {
 
   it('counts the DMS calls each design makes per scrape', () => {
     expect(measured('cold', 'exporter').dms_calls).toBe(ORDERS);
+    expect(measured('cold', 'node-http').dms_calls).toBe(ORDERS); // the same exporter, the former transport
     expect(measured('cold', 'sequential').dms_calls).toBe(ORDERS);
     expect(measured('cold', 'naive-prom-client').dms_calls).toBe(3 * ORDERS);
     expect(measured('warm', 'exporter').dms_calls).toBe(0); // finished jobs come from memory
@@ -104,6 +111,7 @@ describe('npm run bench on 5 orders', () => {
     ]);
     expect(results.targets.every((t) => t.measured === null && t.met === null)).toBe(true);
     expect(run.stdout).toContain('| case ');
+    expect(run.stdout).toContain('undici over node:http (the exporter with each transport, same rounds):');
     expect(await readFile(PERFORMANCE_DOC, 'utf8')).toBe(docBefore);
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseYamlSource, toPlainValue } from 'yaml-files';
 import { CROSS_KEY_RULES } from '../../src/config/cross-checks.js';
 import { FIXTURES, parseFixture, readFixtureSecret } from './fixture-support.js';
 
@@ -21,12 +21,10 @@ const expectedErrors = (file: string): string[] =>
  * its expected errors. Undefined for a fixture about the schema or YAML, or about several rules.
  */
 function ruleOf(file: string): string | undefined {
-  let top: unknown;
-  try {
-    top = parse(readFileSync(join(BAD, file), 'utf8'), { logLevel: 'error' });
-  } catch {
-    return undefined; // not YAML a rule could read
-  }
+  // The rules read the file as the loader hands it to them: its plain values (integers as bigints).
+  const parsed = parseYamlSource(readFileSync(join(BAD, file), 'utf8'), file);
+  if (!parsed.ok) return undefined; // not YAML a rule could read
+  const top = toPlainValue(parsed.value, { maxValues: 10_000 }).value;
   if (typeof top !== 'object' || top === null) return undefined;
   const broken = CROSS_KEY_RULES.map((rule) => ({
     id: rule.id,

@@ -12,12 +12,14 @@ export const SECRET_VALUES = [
   'sekrit-file-secret',
   'sekrit-env-token',
   'sekrit-file-token',
+  'sekrit-proxy-password',
 ];
 
 export const FIXTURE_ENV: Readonly<Record<string, string>> = {
   DMS_AK_ID: 'LTAI5tFixtureKeyId',
   DMS_AK_SECRET: 'sekrit-env-secret',
   DMS_STS_TOKEN: 'sekrit-env-token',
+  PROXY_PASSWORD: 'sekrit-proxy-password',
   EMPTY: '',
 };
 
@@ -25,6 +27,7 @@ const SECRET_FILES: Readonly<Record<string, string>> = {
   '/run/secrets/ak': 'sekrit-file-secret\n',
   '/run/secrets/token': 'sekrit-file-token\r\n',
   '/run/secrets/empty': '\n',
+  '/run/secrets/proxy': 'sekrit-proxy-password\n',
 };
 
 /** A fake file system for *_file keys; other paths fail as a missing file does. */

@@ -29,6 +29,7 @@ const IMPLICIT_DEFAULT: Profile = {
   signatureAlgorithm: 'ACS3-HMAC-SHA256',
   credentials: { kind: 'default_chain' },
   rateLimit: undefined,
+  proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
   discovery: undefined,
   consoleUrl: undefined,
 };
@@ -48,6 +49,24 @@ describe('good config fixtures', () => {
       { id: 3212345, name: '', profile: 'default', tid: undefined },
       { id: 3212346, name: 'nightly-rollback', profile: 'default', tid: 3000 },
     ]);
+  });
+
+  it("keeps profiles named after Object.prototype's methods, and changes no prototype", () => {
+    const config = parseGood('object-method-names.yaml');
+    expect([...config.profiles.keys()]).toEqual([
+      'toString',
+      'hasOwnProperty',
+      '__defineGetter__',
+      'valueOf',
+    ]);
+    expect(config.orders).toEqual([
+      { id: 1, name: '', profile: 'toString', tid: 1 },
+      { id: 2, name: '', profile: 'hasOwnProperty', tid: 2 },
+      { id: 3, name: '', profile: '__defineGetter__', tid: 3 },
+      { id: 4, name: 'toString', profile: 'valueOf', tid: undefined },
+    ]);
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('tid');
+    expect(typeof ({} as { toString: unknown }).toString).toBe('function');
   });
 
   describe('full.yaml', () => {
@@ -77,6 +96,20 @@ describe('good config fixtures', () => {
       expect(p.credentials.accessKeyId).toBe('LTAI5tFixtureKeyId');
       expect(p.credentials.accessKeySecret).toEqual({ kind: 'file', path: '/run/secrets/ak' });
       expect(p.credentials.securityToken).toBeUndefined();
+    });
+
+    it('names the proxy and its password file, resolved like the secret files', () => {
+      const { proxy } = profile(config, 'default');
+      expect(proxy.url?.reveal()).toBe('http://exporter@proxy.internal:3128');
+      expect(proxy.passwordFile).toBe('/run/secrets/proxy');
+      expect(proxy.noProxy).toBeUndefined();
+    });
+
+    it('substitutes a proxy password from the environment and reads no_proxy', () => {
+      const { proxy } = profile(config, 'sts');
+      expect(proxy.url?.reveal()).toBe('http://exporter:sekrit-proxy-password@proxy.internal:3128');
+      expect(proxy.noProxy).toBe('.internal, 10.0.0.0:8443');
+      expect(proxy.passwordFile).toBeUndefined();
     });
 
     it('substitutes inside a string and names a token file', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,26 @@ describe('loadConfigFile', () => {
     });
   });
 
+  it('refuses a config file or a secret file that is a named pipe, at once, saying so', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(await loadConfigFile(fifo, {})).toEqual({
+      ok: false,
+      error: [`${fifo}: cannot read config file: is a named pipe (FIFO), not a regular file`],
+    });
+    const path = file(
+      'fifo-secrets.yaml',
+      'profiles:\n  default:\n    access_key_id: id\n    access_key_secret_file: fifo\n    security_token_file: fifo\n',
+    );
+    expect(await loadConfigFile(path, {})).toEqual({
+      ok: false,
+      error: [
+        `${path}:4: profiles.default.access_key_secret_file: cannot read "fifo": is a named pipe (FIFO), not a regular file`,
+        `${path}:5: profiles.default.security_token_file: cannot read "fifo": is a named pipe (FIFO), not a regular file`,
+      ],
+    });
+  });
+
   it('expands ${VAR} from the environment it is given', async () => {
     const path = file('env.yaml', 'orders:\n  - { id: 1, name: "${ORDER_NAME}" }\n');
     const result = await loadConfigFile(path, { ORDER_NAME: 'from-env' });
@@ -108,6 +129,56 @@ describe('bounded input', () => {
     });
     const raised = await loadConfigFile(path, {}, { maxBytes: 4 * 1024 * 1024, maxOrders: 20_000 });
     expect(raised.ok && raised.value.orders.length).toBe(10_001);
+  });
+
+  // The orders are counted before the text is parsed: a syntax tree of 287,000 orders needs about
+  // 400 MiB, so a loader that built it first would run out of this heap instead.
+  it('refuses 4 MiB of orders before building them, within 32 MiB of heap', async () => {
+    const lines = orders(287_000);
+    const path = file('dense.yaml', lines);
+    expect(lines.length).toBeLessThan(4 * 1024 * 1024);
+    const limits = { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000, maxHeapMb: 32 };
+    expect(await loadConfigFile(path, {}, limits)).toEqual({
+      ok: false,
+      error: [
+        `${path}:2: orders: has 287000 orders, more than the limit of 10000 (raise it with --config.max-orders)`,
+      ],
+    });
+  });
+
+  it('refuses more YAML tokens than the orders allowed need, before parsing them', async () => {
+    // 100 orders of 8 tokens each, and a list of 3 tokens per item: over 100 * 40 + 100,000.
+    const path = file('tokens.yaml', `${orders(100)}x: [${'1, '.repeat(35_000)}1]\n`);
+    const limits = { maxBytes: 4 * 1024 * 1024, maxOrders: 100 };
+    expect(await loadConfigFile(path, {}, limits)).toEqual({
+      ok: false,
+      error: [
+        `${path}:102: more than 104000 YAML tokens (keys, values, punctuation, comments, line breaks), more than a config of 100 orders needs (raise it with --config.max-orders)`,
+      ],
+    });
+  });
+
+  it('counts a list of orders that arrives by an alias once it is read', () => {
+    const text = `x: &all [${Array.from({ length: 11 }, (_, i) => `{ id: ${i + 1} }`).join(', ')}]\norders: *all\n`;
+    expect(configFromText(text, 'c.yaml', {}, { limits: { maxBytes: 1024 * 1024, maxOrders: 10 } })).toEqual({
+      ok: false,
+      error: [
+        'c.yaml:1: orders: has 11 orders, more than the limit of 10 (raise it with --config.max-orders)',
+      ],
+    });
+  });
+
+  it('loads within the heap it is given, and says which when a file needs more', async () => {
+    const path = file('needs-heap.yaml', orders(10_000));
+    const small = { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000, maxHeapMb: 4 };
+    expect(await loadConfigFile(path, {}, small)).toEqual({
+      ok: false,
+      error: [
+        `${path}: too large or too deeply aliased to load within 4 MiB of heap (raise it with --config.max-heap-mb)`,
+      ],
+    });
+    const enough = await loadConfigFile(path, {}, { ...small, maxHeapMb: 64 });
+    expect(enough.ok && enough.value.orders.length).toBe(10_000);
   });
 
   it('refuses invalid UTF-8, naming the line', async () => {

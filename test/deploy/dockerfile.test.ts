@@ -1,7 +1,7 @@
 /**
- * What can be checked about the image without a container engine (CI has none): the Dockerfile's
- * OCI labels, user, port and health check. `npm run image:check` builds and runs it where buildah
- * and podman exist (docs/deploy.md).
+ * What can be checked about the image without building it: the Dockerfile's OCI labels, user, port
+ * and health check. `npm run image:check` builds and runs it with buildah and podman; `.ci/run` runs
+ * that after the test suite (docs/deploy.md). The base image's Node line: node-line.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +61,8 @@ describe('Dockerfile', () => {
     },
   );
 
-  it('is built and run by `npm run image:check` (outside CI)', () => {
+  it('is built and run by `npm run image:check`, which CI runs', () => {
     expect(packageJson.scripts['image:check']).toBe('bash deploy/image-check.sh');
+    expect(readFileSync('.ci/run', 'utf8')).toContain('npm run image:check');
   });
 });

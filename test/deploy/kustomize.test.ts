@@ -138,7 +138,7 @@ describe.skipIf(KUBECTL_MISSING !== undefined)('kubectl kustomize', () => {
       for (const object of objects) expect(() => validateObject(object)).not.toThrow();
       const spec = podSpec(objects);
       const container = spec.containers[0];
-      expect(container?.env?.map((e) => e.name).sort()).toEqual(['DMS_ACCESS_KEY_ID', 'NODE_OPTIONS']);
+      expect(container?.env?.map((e) => e.name).sort()).toEqual(['DMS_ACCESS_KEY_ID']);
       expect(volumeSource(spec, 'credentials')).toBe(NAMES.credentials);
       expect(container?.args).toEqual([...PRODUCTION_ARGS]);
       const config = findObject(objects, 'ConfigMap', `${NAMES.config}-`);

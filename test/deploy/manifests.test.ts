@@ -18,6 +18,7 @@ import { service } from '../../deploy/src/network.js';
 import { productionServiceMonitor, WEB_CONFIG_YML } from '../../deploy/src/overlays.js';
 import { baseObjects, KUBERNETES_DIR, renderManifests } from '../../deploy/src/render.js';
 import { deployment, serviceAccount } from '../../deploy/src/workload.js';
+import { maxOldSpaceSizeMb } from '../../src/config/loader-heap.js';
 import { runExporter } from '../support/process.js';
 import { runTool } from '../support/promtool.js';
 import { parseObjects } from './kubernetes-objects.js';
@@ -89,6 +90,11 @@ describe('Deployment', () => {
     expect(Object.keys(container?.resources?.limits ?? {})).toEqual(['cpu', 'memory']);
     expect(container?.image).toBe(IMAGE);
     expect(container?.args).toContain(`--config.file=${PATHS.configFile}`);
+  });
+
+  it('sets no V8 heap size: V8 would give the config loader that heap too, over its own rule', () => {
+    const options = (container?.env ?? []).flatMap((e) => (e.name === 'NODE_OPTIONS' ? [e.value ?? ''] : []));
+    expect(maxOldSpaceSizeMb(options.join(' ').split(/\s+/))).toBeUndefined();
   });
 });
 

@@ -81,11 +81,42 @@ describe('ticket discovery (no orders in the config)', () => {
     expect(s.simulator.callCount({ action: 'GetDataTrackJobDegree', orderId: 17 })).toBe(0);
     // Each ticket's detail is asked once.
     expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(5);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_discovery_orders_without_detail{profile="default"}')).toBe(
+      0,
+    );
     const page = await (await fetch(`${s.url}/`)).text();
     expect(page).toContain(
-      '<td>discovery</td><td>default</td><td>alice</td><td><div class="comment" title="orders audit">orders audit</div></td><td>orders@10.0.0.12:3306</td><td>2025-12-31 16:00 – 2026-01-01 16:00 UTC</td>',
+      '<td><div class="profile clip" title="default">default</div></td><td><div class="committer clip" title="alice">alice</div><div class="comment lines" title="orders audit">orders audit</div></td><td><div class="database lines" title="orders@10.0.0.12:3306">orders@10.0.0.12:3306</div><div class="range">2025-12-31 16:00 –<br>2026-01-01 16:00 UTC</div></td>',
     );
     expect(page).toContain('data-status="ticket toaudit"');
+  });
+
+  it('asks at most details_per_run ticket details per run, and counts the tickets still waiting for theirs', async () => {
+    const { stack: s, clock } = await discoveryStack(
+      CONFIG.replace('page_size: 3', 'page_size: 3, details_per_run: 2'),
+    );
+    const without = (text: string) =>
+      sampleValue(text, 'aliyun_dms_datatrack_discovery_orders_without_detail{profile="default"}');
+    const first = await afterDiscoveryRun(s, 1);
+    expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(2);
+    expect(without(first)).toBe(3);
+    clock.advance(5 * 60_000); // 09:05: ticket 15 is new, 3 of the first 5 still wait
+    const second = await afterDiscoveryRun(s, 2);
+    expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(4);
+    expect(orderIds(second)).toEqual([11, 12, 14, 15, 16, 17]);
+    expect(without(second)).toBe(2);
+  });
+
+  it('asks no ticket detail with details_per_run: 0', async () => {
+    const { stack: s } = await discoveryStack(
+      CONFIG.replace('page_size: 3', 'page_size: 3, details_per_run: 0'),
+    );
+    const text = await afterDiscoveryRun(s, 1);
+    expect(orderIds(text)).toEqual([11, 12, 14, 16, 17]);
+    expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(0);
+    expect(sampleValue(text, 'aliyun_dms_datatrack_discovery_orders_without_detail{profile="default"}')).toBe(
+      5,
+    );
   });
 
   it('picks up a ticket created mid-run within one interval, and drops a finished one after keep_finished_for', async () => {

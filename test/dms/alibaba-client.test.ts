@@ -61,6 +61,7 @@ function profile(
     signatureAlgorithm,
     credentials,
     rateLimit: undefined,
+    proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
     discovery: undefined,
     consoleUrl: undefined,
   };

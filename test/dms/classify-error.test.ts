@@ -71,6 +71,14 @@ describe('classifyTransportFailure and classifyCredentialError', () => {
     expect(classifyTransportFailure({ kind: 'too_large', message: 'big' }).code).toBe('malformed_response');
   });
 
+  it.each([
+    ['refused', 'proxy_refused'],
+    ['auth', 'proxy_auth'],
+    ['timeout', 'proxy_timeout'],
+  ] as const)('names a proxy that %s by its own code', (problem, code) => {
+    expect(classifyTransportFailure({ kind: 'proxy', problem, message: 'm' }).code).toBe(code);
+  });
+
   it("keeps a credential error code that looks like Alibaba's, else says InvalidCredentials", () => {
     expect(classifyCredentialError(Object.assign(new Error('x'), { code: 'secret_unreadable' })).code).toBe(
       'secret_unreadable',

@@ -1,14 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignatureAlgorithm } from '../../src/config/schema.js';
-import { signRequest } from '../../src/dms/sign.js';
-import { createTransport } from '../../src/dms/transport.js';
-import { callJobDegree } from '../support/sdk-client.js';
+import { Secret } from '../../src/config/secret.js';
+import { createAlibabaDmsClient } from '../../src/dms/alibaba-client.js';
+import {
+  ACTION_GET_JOB_DEGREE,
+  ACTION_GET_ORDER_DETAIL,
+  ACTION_LIST_ORDERS,
+  type CallOptions,
+  type DmsClient,
+} from '../../src/dms/types.js';
+import { callAction } from '../support/sdk-client.js';
 import { startCapture, type CapturedRequest } from '../support/capture.js';
 
-// The exporter signs with the Alibaba SDK's functions but sends with node:http. Parity check: for the
-// same call it must send what @alicloud/openapi-client's own callApi sends, apart from the values that
-// change on every request (nonce, time, signature) and the transport's own headers.
+// The exporter signs with the Alibaba SDK's functions but sends with undici. Parity check: for each
+// action it calls, it must send what @alicloud/openapi-client's own callApi sends, apart from the
+// values that change on every request (nonce, time, signature) and the transport's own headers.
 
 let capture: Awaited<ReturnType<typeof startCapture>>;
 
@@ -20,7 +27,7 @@ afterAll(() => capture.close());
 const KEY = { id: 'LTAIparityKey01', secret: 'parity-secret', token: 'parity-token' };
 const VOLATILE_QUERY = ['Timestamp', 'SignatureNonce', 'Signature'];
 const VOLATILE_HEADERS = ['x-acs-date', 'x-acs-signature-nonce', 'authorization', 'user-agent'];
-// Transport details, not signed: node:http and the SDK's httpx write these differently.
+// Transport details, not signed: undici and the SDK's httpx write these differently.
 const TRANSPORT_HEADERS = ['connection', 'content-length', 'transfer-encoding'];
 
 function stable(c: CapturedRequest): unknown {
@@ -50,31 +57,89 @@ async function theRequestOf(send: () => Promise<unknown>): Promise<CapturedReque
   return capture.captured[before] as CapturedRequest;
 }
 
-function viaExporter(algorithm: SignatureAlgorithm, token: boolean): Promise<CapturedRequest> {
-  const signed = signRequest(
-    'GetDataTrackJobDegree',
-    { OrderId: '42', Tid: '3000' },
-    {
-      type: token ? 'sts' : 'access_key',
-      providerName: token ? 'static_sts' : 'static_ak',
-      accessKeyId: KEY.id,
-      accessKeySecret: KEY.secret,
-      securityToken: token ? KEY.token : undefined,
+const ACTIONS: ReadonlyArray<{
+  action: string;
+  query: Readonly<Record<string, string>>;
+  call: (client: DmsClient, options: CallOptions) => Promise<unknown>;
+}> = [
+  {
+    action: ACTION_GET_JOB_DEGREE,
+    query: { OrderId: '42', Tid: '3000' },
+    call: (client, options) => client.getJobDegree({ orderId: 42, tid: 3000 }, options),
+  },
+  {
+    action: ACTION_GET_ORDER_DETAIL,
+    query: { OrderId: '42', Tid: '3000' },
+    call: (client, options) => client.getOrderDetail({ orderId: 42, tid: 3000 }, options),
+  },
+  {
+    action: ACTION_LIST_ORDERS,
+    query: {
+      PluginType: 'DATA_TRACKING',
+      OrderResultType: 'AS_ADMIN',
+      OrderStatus: 'ALL',
+      SearchDateType: 'CREATE_TIME',
+      StartTime: '2026-01-01 00:00:00',
+      EndTime: '2026-01-08 00:00:00',
+      PageNumber: '2',
+      PageSize: '100',
+      Tid: '3000',
     },
-    { endpoint: capture.endpoint, algorithm, userAgent: '' },
+    call: (client, options) =>
+      client.listOrders(
+        {
+          pluginType: 'DATA_TRACKING',
+          scope: 'AS_ADMIN',
+          status: 'ALL',
+          startTime: '2026-01-01 00:00:00',
+          endTime: '2026-01-08 00:00:00',
+          pageNumber: 2,
+          pageSize: 100,
+          tid: 3000,
+        },
+        options,
+      ),
+  },
+];
+
+/** The exporter's whole send path: its DMS client, signing with the SDK's functions, undici. */
+function viaExporter(
+  algorithm: SignatureAlgorithm,
+  token: boolean,
+  { call }: (typeof ACTIONS)[number],
+): Promise<CapturedRequest> {
+  const secret = (value: string) => ({ kind: 'literal', secret: new Secret(value) }) as const;
+  const client = createAlibabaDmsClient(
+    {
+      name: 'parity',
+      endpoint: capture.endpoint,
+      protocol: 'http',
+      tid: undefined,
+      signatureAlgorithm: algorithm,
+      credentials: {
+        kind: 'access_key',
+        accessKeyId: KEY.id,
+        accessKeySecret: secret(KEY.secret),
+        securityToken: token ? secret(KEY.token) : undefined,
+      },
+      rateLimit: undefined,
+      proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
+      consoleUrl: undefined,
+      discovery: undefined,
+    },
+    { userAgent: '' },
   );
-  return theRequestOf(async () => {
-    const sent = await createTransport('http', capture.endpoint).send(signed, {
-      signal: new AbortController().signal,
-      timeoutMs: 5_000,
-    });
-    expect(sent).toMatchObject({ ok: true, value: { status: 200 } });
-  });
+  // The capture server's answer is no valid DMS answer: only the request it recorded matters here.
+  return theRequestOf(() => call(client, { signal: new AbortController().signal, timeoutMs: 5_000 }));
 }
 
-function viaSdk(algorithm: SignatureAlgorithm, token: boolean): Promise<CapturedRequest> {
+function viaSdk(
+  algorithm: SignatureAlgorithm,
+  token: boolean,
+  { action, query }: (typeof ACTIONS)[number],
+): Promise<CapturedRequest> {
   return theRequestOf(async () => {
-    const result = await callJobDegree(
+    const result = await callAction(
       {
         endpoint: capture.endpoint,
         accessKeyId: KEY.id,
@@ -82,7 +147,8 @@ function viaSdk(algorithm: SignatureAlgorithm, token: boolean): Promise<Captured
         ...(token ? { securityToken: KEY.token } : {}),
         legacy: algorithm === 'HMAC-SHA1',
       },
-      { OrderId: 42, Tid: 3000 },
+      action,
+      query,
     );
     // The capture server's answer, read back by the SDK: the call went there and succeeded.
     expect(result).toEqual({
@@ -93,15 +159,20 @@ function viaSdk(algorithm: SignatureAlgorithm, token: boolean): Promise<Captured
   });
 }
 
-describe('signRequest + transport against @alicloud/openapi-client callApi', () => {
-  it.each([
-    ['ACS3-HMAC-SHA256', false],
-    ['ACS3-HMAC-SHA256', true],
-    ['HMAC-SHA1', false],
-    ['HMAC-SHA1', true],
-  ] as const)('%s (STS token: %s) sends the same request', async (algorithm, token) => {
-    const ours = await viaExporter(algorithm, token);
-    const theirs = await viaSdk(algorithm, token);
+describe('the DMS client (signRequest + undici) against @alicloud/openapi-client callApi', () => {
+  const cases = ACTIONS.flatMap((action) =>
+    (
+      [
+        ['ACS3-HMAC-SHA256', false],
+        ['ACS3-HMAC-SHA256', true],
+        ['HMAC-SHA1', false],
+        ['HMAC-SHA1', true],
+      ] as const
+    ).map(([algorithm, token]) => [action.action, algorithm, token, action] as const),
+  );
+  it.each(cases)('%s, %s (STS token: %s) sends the same request', async (_name, algorithm, token, action) => {
+    const ours = await viaExporter(algorithm, token, action);
+    const theirs = await viaSdk(algorithm, token, action);
     expect(stable(ours)).toEqual(stable(theirs));
     if (algorithm === 'ACS3-HMAC-SHA256') {
       const signedHeaders = (h: IncomingHttpHeaders) =>

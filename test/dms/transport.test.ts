@@ -20,13 +20,21 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function countingServer(answer: 'json' | 'hang' | 'huge' = 'json'): Promise<Counting> {
+type Answer = 'json' | 'hang' | 'huge' | 'huge-chunked' | 'keep-alive-hint';
+
+async function countingServer(answer: Answer = 'json'): Promise<Counting> {
   const sockets: Socket[] = [];
   const closed: Promise<void>[] = [];
   const hanging: ServerResponse[] = [];
   const http = createServer((_req, res) => {
     if (answer === 'hang') return void hanging.push(res);
     if (answer === 'huge') return void res.end('x'.repeat(5 * 1024 * 1024));
+    if (answer === 'huge-chunked') {
+      // No content-length: the cap must cut the answer off while it arrives.
+      for (let i = 0; i < 5; i++) res.write('x'.repeat(1024 * 1024));
+      return void res.end();
+    }
+    if (answer === 'keep-alive-hint') res.setHeader('keep-alive', 'timeout=3');
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"Success":true}');
   });
   http.keepAliveTimeout = 60_000;
@@ -40,18 +48,21 @@ async function countingServer(answer: 'json' | 'hang' | 'huge' = 'json'): Promis
 
 const REQUEST: SignedRequest = { method: 'POST', path: '/', query: { OrderId: '1' }, headers: { host: 'x' } };
 const options = () => ({ signal: new AbortController().signal, timeoutMs: 5_000 });
+const CONNECTIONS = { connections: 10 };
 
 describe('createTransport', () => {
-  it('reuses one kept-alive connection for sequential calls', async () => {
+  // undici checks an idle socket for one event-loop turn before it reuses it, and meanwhile may open a
+  // second connection: sequential calls alternate between at most two.
+  it('reuses kept-alive connections for sequential calls', async () => {
     const { server, sockets } = await countingServer();
-    const transport = createTransport('http', server.address);
+    const transport = createTransport('http', server.address, CONNECTIONS);
     for (let i = 0; i < 20; i++) expect((await transport.send(REQUEST, options())).ok).toBe(true);
-    expect(sockets).toHaveLength(1);
+    expect(sockets.length).toBeLessThanOrEqual(2);
   });
 
   it('opens at most as many connections as calls in flight, and reuses them', async () => {
     const { server, sockets } = await countingServer();
-    const transport = createTransport('http', server.address);
+    const transport = createTransport('http', server.address, CONNECTIONS);
     for (let round = 0; round < 3; round++) {
       const results = await Promise.all(Array.from({ length: 10 }, () => transport.send(REQUEST, options())));
       expect(results.every((r) => r.ok)).toBe(true);
@@ -61,14 +72,25 @@ describe('createTransport', () => {
 
   it('closes an idle pooled connection itself, before the server would', async () => {
     const { server, closed } = await countingServer();
-    const transport = createTransport('http', server.address, 50);
+    const transport = createTransport('http', server.address, { ...CONNECTIONS, freeSocketTimeoutMs: 50 });
     expect((await transport.send(REQUEST, options())).ok).toBe(true);
     await closed[0]; // the server keeps it 60 s: only the client's idle timeout can close it
   });
 
+  it("closes an idle pooled connection sooner when the server's Keep-Alive hint says so", async () => {
+    const { server, closed } = await countingServer('keep-alive-hint');
+    // Idle sockets would live 60 s; the hint (3 s, less undici's 2 s margin) closes it after 1 s.
+    const transport = createTransport('http', server.address, {
+      ...CONNECTIONS,
+      freeSocketTimeoutMs: 60_000,
+    });
+    expect((await transport.send(REQUEST, options())).ok).toBe(true);
+    await closed[0];
+  });
+
   it('cancels the request when the caller aborts, closing its connection', async () => {
     const { server, closed, hanging } = await countingServer('hang');
-    const transport = createTransport('http', server.address);
+    const transport = createTransport('http', server.address, CONNECTIONS);
     const controller = new AbortController();
     const sending = transport.send(REQUEST, { signal: controller.signal, timeoutMs: 60_000 });
     while (hanging.length === 0) await new Promise((r) => setImmediate(r));
@@ -79,7 +101,7 @@ describe('createTransport', () => {
 
   it('gives up at its own deadline with a timeout', async () => {
     const { server, closed } = await countingServer('hang');
-    const transport = createTransport('http', server.address);
+    const transport = createTransport('http', server.address, CONNECTIONS);
     expect(
       await transport.send(REQUEST, { signal: new AbortController().signal, timeoutMs: 100 }),
     ).toMatchObject({
@@ -89,9 +111,9 @@ describe('createTransport', () => {
     await closed[0];
   });
 
-  it('refuses an answer larger than 4 MiB', async () => {
-    const { server } = await countingServer('huge');
-    const transport = createTransport('http', server.address);
+  it.each(['huge', 'huge-chunked'] as const)('refuses an answer larger than 4 MiB (%s)', async (answer) => {
+    const { server } = await countingServer(answer);
+    const transport = createTransport('http', server.address, CONNECTIONS);
     expect(await transport.send(REQUEST, options())).toMatchObject({
       ok: false,
       error: { kind: 'too_large' },
@@ -103,7 +125,7 @@ describe('createTransport', () => {
     const address = server.address;
     await server.close(0);
     running = undefined;
-    expect(await createTransport('http', address).send(REQUEST, options())).toMatchObject({
+    expect(await createTransport('http', address, CONNECTIONS).send(REQUEST, options())).toMatchObject({
       ok: false,
       error: { kind: 'network', code: 'ECONNREFUSED' },
     });

@@ -216,15 +216,17 @@ describe('HTTP surface', () => {
     const bad = await stack.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': 'soon' });
     expect(bad).toMatchObject({
       status: 400,
-      text: 'invalid X-Prometheus-Scrape-Timeout-Seconds header: "soon"\n',
+      text: 'invalid X-Prometheus-Scrape-Timeout-Seconds header "soon": send a positive number of seconds such as 10 or 9.5, or leave the header out for scrape.timeout\n',
     });
   });
 
   it('lists the orders with their last known state on the landing page, without calling DMS', async () => {
     stack = await startGoldenStack();
     const before = await (await fetch(`${stack.url}/`)).text();
-    expect(before).toContain('<td>105</td><td>download-failed</td>');
-    expect(before).toContain('not scraped yet');
+    expect(before).toContain(
+      '<td class="id">105<div class="sub">config</div></td><td><div class="name clip" title="download-failed">download-failed</div></td>',
+    );
+    expect(before).toContain('data-status="waiting for the first scrape"');
     expect(stack.simulator.callCount()).toBe(0);
     await stack.scrape();
     const page = await (await fetch(`${stack.url}/`)).text();
@@ -232,7 +234,7 @@ describe('HTTP surface', () => {
     expect(page).toContain('data-status="FILTER_SUCCESS"');
     expect(page).toContain('aria-valuenow="50"');
     expect(page).toContain(
-      'no valid answer yet</span><br><span class="fail">last call failed: SignatureDoesNotMatch</span>',
+      'no valid answer yet</span><br><span class="fail error">last call failed: SignatureDoesNotMatch</span>',
     );
     expect(page).not.toContain(TEST_KEY.accessKeySecret);
   });

@@ -75,16 +75,48 @@ describe('GET /probe', () => {
     expect(sampleValue(metrics.text, 'aliyun_dms_datatrack_answers_reused_total{reason="fresh"}')).toBe(6);
   });
 
-  it('refuses a target that is not an order id (400) and an order it does not follow (404)', async () => {
+  it('refuses a target that is not an order id (400) and an order it does not follow (404), saying what to send', async () => {
     const s = await probeStack();
-    for (const target of ['abc', '0', '-1', '1.5', '0x10', '', '12345678901234567'])
-      expect((await get(s, `/probe?target=${target}`)).status, target).toBe(400);
-    expect((await get(s, '/probe')).status).toBe(400);
-    expect((await get(s, '/probe?target=1&target=2')).status).toBe(400);
-    const unknown = await get(s, '/probe?target=4');
-    expect(unknown).toMatchObject({ status: 404 });
-    expect(unknown.text).toContain('scrape.probe_unknown_orders');
+    const wanted = 'give a whole number from 1 to 9007199254740991, as in /probe?target=3212345';
+    for (const target of ['abc', '0', '-1', '1.5', '0x10', '', '9007199254740992', '12345678901234567'])
+      expect(await get(s, `/probe?target=${target}`), target).toMatchObject({
+        status: 400,
+        text: `target "${target}" is not an order id: ${wanted}\n`,
+      });
+    const example = 'as in /probe?target=3212345';
+    const refusals: Array<[string, number, string]> = [
+      ['/probe', 400, `target is missing: give one order id, ${example}`],
+      ['/probe?target=1&target=2', 400, `target is given 2 times: give one order id, ${example}`],
+      ['/probe?target=1&profile=nope', 400, 'profile "nope" is not defined: give one of default, other'],
+      [
+        '/probe?target=1&profile=default&profile=other',
+        400,
+        'profile is given 2 times: give one profile name',
+      ],
+      [
+        '/probe?target=4',
+        404,
+        "order 4 is not one this exporter follows: add it to the configuration's orders (or let discovery find it), or set scrape.probe_unknown_orders to probe orders it does not follow",
+      ],
+    ];
+    for (const [path, status, text] of refusals)
+      expect(await get(s, path), path).toMatchObject({ status, text: `${text}\n` });
     expect(s.simulator.callCount()).toBe(0);
+  });
+
+  it('asks for profile= when an unknown id may be probed but there is no default profile', async () => {
+    const orders = [1, 4].map((id) => `  - { id: ${id}, list: 1h }`);
+    const profile =
+      "{ endpoint: '${SIM}', protocol: http, access_key_id: '${AK_ID}', access_key_secret: '${AK_SECRET}' }";
+    const configText = `profiles:\n  east: ${profile}\n  west: ${profile}\nscrape: { probe_unknown_orders: 1 }\norders:\n  - { id: 1, profile: east }\n`;
+    const s = (stack = await startStack({ scenario: scenarioFromYaml(scenarioYaml(orders)), configText }));
+    expect(await get(s, '/probe?target=4')).toMatchObject({
+      status: 400,
+      text: 'order 4 is not one this exporter follows, and there is no profile "default" to ask DMS with: add profile=NAME, one of east, west\n',
+    });
+    expect((await get(s, '/probe?target=1')).status).toBe(200);
+    expect((await get(s, '/probe?target=4&profile=west')).status).toBe(200);
+    expect(s.simulator.callCount({ orderId: 4 })).toBe(1);
   });
 
   it('asks about unknown ids only when allowed, and only as many as allowed', async () => {
@@ -101,7 +133,7 @@ describe('GET /probe', () => {
     // Its profile links tickets to the console: the probed order is linked too.
     expect(five.text).toContain('order_id="5",name="",profile="other",tid="",source="probe"');
     expect(five.text).toContain('console_url="https://dms.example.com/t/5"');
-    expect((await get(s, '/probe?target=5&profile=nope')).status).toBe(404);
+    expect((await get(s, '/probe?target=5&profile=nope')).status).toBe(400);
     // Order 4 was forgotten when 5 came: asking again is a new DMS call.
     await get(s, '/probe?target=4');
     expect(s.simulator.callCount({ orderId: 4 })).toBe(2);

@@ -135,7 +135,7 @@ describe('X-Prometheus-Scrape-Timeout-Seconds', () => {
     const answer = await stack.scrape({ 'X-Prometheus-Scrape-Timeout-Seconds': value });
     expect(answer).toMatchObject({
       status: 400,
-      text: `invalid X-Prometheus-Scrape-Timeout-Seconds header: "${value}"\n`,
+      text: `invalid X-Prometheus-Scrape-Timeout-Seconds header "${value}": send a positive number of seconds such as 10 or 9.5, or leave the header out for scrape.timeout\n`,
     });
     expect(stack.simulator.callCount()).toBe(0);
   });

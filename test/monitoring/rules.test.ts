@@ -35,7 +35,7 @@ describe('prometheus/ with the real tools', () => {
   it('promtool check rules prometheus/alerts.yml', () => {
     const result = runTool('promtool', ['check', 'rules', 'prometheus/alerts.yml']);
     expect(result.status, result.output).toBe(0);
-    expect(result.output).toContain('SUCCESS: 11 rules found');
+    expect(result.output).toContain('SUCCESS: 12 rules found');
   });
 
   it('promtool check rules prometheus/rules.yml', () => {
@@ -91,7 +91,7 @@ describe('prometheus/ with the real tools', () => {
 });
 
 describe('prometheus/alerts.yml', () => {
-  it('has the eleven alerts, each tested in alerts.test.yml or rules.test.yml', () => {
+  it('has the twelve alerts, each tested in alerts.test.yml or rules.test.yml', () => {
     const names = rules.map((rule) => rule.alert);
     expect(names).toEqual([
       'DmsDataTrackJobFailed',
@@ -105,6 +105,7 @@ describe('prometheus/alerts.yml', () => {
       'DmsDataTrackTicketDiscoveryFailing',
       'DmsDataTrackApiThrottled',
       'DmsDataTrackApiAuthFailed',
+      'DmsDataTrackExporterCertificateExpiring',
     ]);
     // DmsDataTrackJobEtaBeyondHorizon is tested with the recorded estimates it reads, in rules.test.yml.
     const tests = `${readFileSync('prometheus/alerts.test.yml', 'utf8')}${readFileSync('prometheus/rules.test.yml', 'utf8')}`;

@@ -1,13 +1,19 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { SecureVersion, TLSSocket } from 'node:tls';
 import { Writable } from 'node:stream';
+import { afterAll, afterEach } from 'vitest';
 import { configFromText } from '../../src/config/load.js';
 import { createExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/logging.js';
-import type { ListeningServer } from '../../src/util/http-server.js';
+import type { Logger } from 'pino';
+import type { Clock } from '../../src/util/clock.js';
+import { listen, type ListeningServer } from '../../src/util/http-server.js';
 import { readWebConfigFile, type WebConfig } from '../../src/web/load.js';
+import { createWebServer, type WebServerOptions } from '../../src/web/server.js';
 
 // An exporter with no orders (so no DMS is needed), built by createExporter and listening as
 // main.ts has it listen, plus an HTTP(S) client that shows what tests look at.
@@ -28,10 +34,8 @@ export function webConfig(file: string, text: string): WebConfig {
   return loaded.value;
 }
 
-export async function serveWeb(
-  web: WebConfig | undefined,
-  options: { readonly enableLifecycle?: boolean } = {},
-): Promise<WebServed> {
+/** A logger that keeps every line it writes, parsed. */
+function capturedLogger(): { logger: Logger; logs: Array<Record<string, unknown>> } {
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -39,16 +43,53 @@ export async function serveWeb(
       done();
     },
   });
-  const exporter = await createExporter({
-    source: () => Promise.resolve(configFromText('orders: []\n', 'config.yaml', {})),
-    logger: createLogger('debug', 'json', sink),
-    build: { version: 'test', revision: 'test' },
-    enableLifecycle: options.enableLifecycle ?? false,
-  });
-  if (!exporter.ok) throw new Error(exporter.error.join('\n'));
-  const server = await exporter.value.listen({ host: '127.0.0.1', port: 0 }, web);
+  return { logger: createLogger('debug', 'json', sink), logs };
+}
+
+function served(server: ListeningServer, web: WebConfig | undefined, logs: WebServed['logs']): WebServed {
   const url = web?.settings.tls ? `https://localhost:${server.port}` : `http://127.0.0.1:${server.port}`;
   return { server, url, logs, close: () => server.close(0) };
+}
+
+/**
+ * For one describe block: a temp dir with the path of its web.yml, and `started`, which takes the
+ * server a test started and closes it after that test.
+ */
+export function webTestBed(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let current: WebServed | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return { file: join(dir, 'web.yml'), started: (served: WebServed): WebServed => (current = served) };
+}
+
+export async function serveWeb(
+  web: WebConfig | undefined,
+  options: { readonly enableLifecycle?: boolean; readonly clock?: Clock } = {},
+): Promise<WebServed> {
+  const { logger, logs } = capturedLogger();
+  const exporter = await createExporter({
+    source: () => Promise.resolve(configFromText('orders: []\n', 'config.yaml', {})),
+    logger,
+    build: { version: 'test', revision: 'test' },
+    enableLifecycle: options.enableLifecycle ?? false,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  if (!exporter.ok) throw new Error(exporter.error.join('\n'));
+  return served(await exporter.value.listen({ host: '127.0.0.1', port: 0 }, web), web, logs);
+}
+
+/**
+ * The web server alone, with options the exporter does not expose (the password pool's size, a
+ * manual clock), in front of a handler that answers every request let through with 200 `ok`.
+ */
+export async function serveGated(web: WebConfig, options: WebServerOptions): Promise<WebServed> {
+  const { logger, logs } = capturedLogger();
+  const server = createWebServer((_req, res) => res.end('ok\n'), web, logger, options);
+  return served(await listen(server, { host: '127.0.0.1', port: 0 }), web, logs);
 }
 
 export interface Answer {

@@ -3,6 +3,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebConfig } from '../../src/web/load.js';
 import { makeCertDir, type CertDir } from '../support/certs.js';
+import { fixedClock } from '../support/clock.js';
 import { call, serveWeb, webConfig, type WebServed } from '../support/web.js';
 
 // Real TLS on loopback: certificates made by openssl, the exporter built by createExporter and
@@ -49,13 +50,29 @@ describe('TLS', () => {
     }
   });
 
-  it('is refused by a client that trusts another CA, and does not answer plain HTTP', async () => {
+  it('is refused by a client that trusts another CA', async () => {
     served = await serveWeb(webYml(TLS));
     await expect(call(served.url, '/metrics', { ca: pem('other-ca.crt') })).rejects.toThrow(
       /unable to verify|self.signed|certificate/i,
     );
+  });
+
+  it("answers plain HTTP with 400 and Go's explanation, and logs it at most once a minute", async () => {
+    served = await serveWeb(webYml(TLS));
     const plain = served.url.replace('https://', 'http://');
-    await expect(call(plain, '/metrics')).rejects.toThrow();
+    for (const method of ['GET', 'POST', 'PUT', 'GET']) {
+      const answer = await call(plain, '/metrics', { method });
+      expect(answer.status, method).toBe(400);
+      expect(answer.headers.connection).toBe('close');
+      expect(answer.body).toBe('Client sent an HTTP request to an HTTPS server.\n');
+    }
+    const warnings = served.logs.filter(
+      (log) => log.msg === 'plain HTTP request to the TLS port answered 400',
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', remote: '127.0.0.1', counts: { plain_http: 1 } });
+    // The port still speaks TLS.
+    expect((await call(served.url, '/-/healthy', { ca: pem('ca.crt') })).status).toBe(200);
   });
 
   it('hands TLS versions and cipher suites to OpenSSL', async () => {
@@ -97,6 +114,58 @@ describe('TLS', () => {
       `${certs.path('web.yml')}:3: tls_server_config.key_file: "rotating.key" does not match the certificate in cert_file`,
     ]);
     expect(JSON.stringify(served.logs)).not.toContain('PRIVATE KEY');
+  });
+});
+
+describe("the server certificate's validity", () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const notAfter = (name: string) => new X509Certificate(pem(name)).validTo;
+  const warningsOf = (logs: WebServed['logs']) =>
+    logs.filter((log) => /^the TLS server certificate/.test(String(log.msg)));
+  const NOT_AFTER_METRIC = /^aliyun_dms_datatrack_web_tls_certificate_not_after_timestamp_seconds (\S+)$/m;
+
+  it('is exported as the NotAfter timestamp, and says nothing while the certificate is valid', async () => {
+    served = await serveWeb(webYml(TLS));
+    const metrics = await call(served.url, '/metrics', { ca: pem('ca.crt') });
+    expect(Number(NOT_AFTER_METRIC.exec(metrics.body)?.[1])).toBe(Date.parse(notAfter('server.crt')) / 1000);
+    expect(warningsOf(served.logs)).toEqual([]);
+  });
+
+  it('is warned about when the certificate has expired, at start and at each reload', async () => {
+    certs.makeLeaf('expiring', 'ca', 'DNS:localhost,IP:127.0.0.1');
+    // The test certificates are valid for two days: three days on, this one has expired.
+    served = await serveWeb(webYml(TLS.replaceAll('server.', 'expiring.')), {
+      clock: fixedClock(Date.now() + 3 * DAY_MS),
+    });
+    const expired = {
+      level: 'warn',
+      msg: 'the TLS server certificate has expired: clients that verify it refuse to connect',
+      file: certs.path('expiring.crt'),
+      not_after: new Date(notAfter('expiring.crt')).toISOString(),
+    };
+    expect(warningsOf(served.logs)).toMatchObject([expired]);
+
+    certs.makeLeaf('expiring-next', 'ca', 'DNS:localhost,IP:127.0.0.1');
+    renameSync(certs.path('expiring-next.crt'), certs.path('expiring.crt'));
+    renameSync(certs.path('expiring-next.key'), certs.path('expiring.key'));
+    const metrics = await call(served.url, '/metrics', { ca: pem('ca.crt') });
+    const again = { ...expired, not_after: new Date(notAfter('expiring.crt')).toISOString() };
+    expect(warningsOf(served.logs)).toMatchObject([expired, again]);
+    expect(Number(NOT_AFTER_METRIC.exec(metrics.body)?.[1])).toBe(
+      Date.parse(notAfter('expiring.crt')) / 1000,
+    );
+  });
+
+  it('is warned about when the certificate is not valid yet', async () => {
+    served = await serveWeb(webYml(TLS), { clock: fixedClock(Date.now() - DAY_MS) });
+    expect(warningsOf(served.logs)).toMatchObject([
+      {
+        level: 'warn',
+        msg: 'the TLS server certificate is not valid yet: clients that verify it refuse to connect',
+        file: certs.path('server.crt'),
+        not_before: new Date(new X509Certificate(pem('server.crt')).validFrom).toISOString(),
+      },
+    ]);
   });
 });
 

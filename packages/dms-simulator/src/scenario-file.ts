@@ -1,5 +1,6 @@
 import {
   err,
+  excludeUnder,
   formatProblems,
   ok,
   parseYamlSource,
@@ -27,7 +28,8 @@ export function parseScenario(text: string, fileName: string): Result<Scenario, 
   // A document that could not be read whole has nothing the schema could usefully judge.
   if (!plain.complete) return err(formatProblems(parsed.value, plain.problems));
   const checked = scenarioSchema.safeParse(plain.value);
-  const problems = [...plain.problems, ...(checked.success ? [] : problemsFromZod(checked.error.issues))];
+  const found = checked.success ? [] : problemsFromZod(checked.error.issues);
+  const problems = [...plain.problems, ...excludeUnder(found, plain.reported)];
   if (checked.success && problems.length === 0) return ok(checked.data);
   return err(formatProblems(parsed.value, problems));
 }

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
+  decimal,
   duration,
   integer,
   isTimeZone,
@@ -31,9 +32,7 @@ const positiveInt = integer(1);
 const span = duration({ max: LONGEST_TIMER_MS });
 const stage = oneOf(['list', 'download', 'filter']);
 const outcome = oneOf(['success', 'download_fail', 'filter_fail', 'stall']);
-const ratioError = (i: { input?: unknown }): string =>
-  i.input === undefined ? 'is required' : 'must be a number from 0 to 1, got {value}';
-const ratio = z.number({ error: ratioError }).min(0, { error: ratioError }).max(1, { error: ratioError });
+const ratio = decimal(0, 1);
 
 const orderSchema = mapping({
   id: positiveInt,

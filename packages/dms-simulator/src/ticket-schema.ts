@@ -34,7 +34,7 @@ const TIME_HINT = 'must be an offset such as -2d or 30s, or a time such as "2026
 /** `-2d`, `30s`, `+1h`, `0` (offsets from the scenario's start) or `yyyy-MM-dd HH:mm:ss`. */
 const writtenTime = z
   .preprocess(
-    (value) => (typeof value === 'number' ? String(value) : value),
+    (value) => (typeof value === 'number' || typeof value === 'bigint' ? String(value) : value),
     z.string({ error: (i) => (i.input === undefined ? 'is required' : `${TIME_HINT}, got {value}`) }),
   )
   .transform((written, ctx): WrittenTime => {
@@ -59,7 +59,7 @@ const writtenTime = z
 
 /** `yyyy-MM-dd HH:mm:ss` only (a fixed moment, such as the scenario's start). */
 export const localTime = z.preprocess(
-  (value) => (typeof value === 'number' ? String(value) : value),
+  (value) => (typeof value === 'number' || typeof value === 'bigint' ? String(value) : value),
   z
     .string({
       error: (i) => (i.input === undefined ? 'is required' : 'must be a time such as "2026-01-05 09:00:00"'),

@@ -9,9 +9,14 @@ const orRequired = (input: unknown, message: string): string =>
 
 const isCollection = (value: unknown): boolean => typeof value === 'object' && value !== null;
 
-/** A scalar written where text belongs is read as text: `name: 2024` is the name "2024". */
+/**
+ * A scalar written where text belongs is read as text: `name: 2024` is the name "2024". An integer
+ * arrives as a bigint (see toPlainValue), so `name: 007` is "7", as YAML reads it.
+ */
 const scalarAsText = (value: unknown): unknown =>
-  typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+  typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
+    ? String(value)
+    : value;
 
 /** Non-empty text of at most `maxLength` characters. A secret's message names its kind, never the value. */
 export function text(maxLength: number, options: { readonly secret?: boolean } = {}) {
@@ -30,13 +35,38 @@ export function text(maxLength: number, options: { readonly secret?: boolean } =
   return options.secret === true ? schema.meta({ 'x-secret': true }) : schema;
 }
 
-/** A YAML integer in [min, max]; a quoted number is a string, as YAML means it, and is refused. */
+/**
+ * A YAML integer in [min, max], written in decimal digits: toPlainValue hands those over as bigints
+ * and anything else as what it is, so a float (`1.0`, `1e3`), another notation (`0x10`, `0o10`,
+ * `+5`) and a quoted number (`"5"`, a string in YAML) are refused with the same message.
+ */
 export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
   const what =
     min === 1 && max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from ${min} to ${max}`;
+  const range = `must be ${what}, got {value}`;
+  // invalid_type: not a bigint from toPlainValue (the preprocess hands over anything else as text);
+  // too_big or too_small: past the safe integers, which zod's int refuses before min and max.
+  const error = (issue: { code?: string; input?: unknown }): string =>
+    issue.code === 'invalid_type'
+      ? orRequired(issue.input, `must be ${what}, written in decimal digits without quotes, got {value}`)
+      : range;
+  return z.preprocess(
+    (value) =>
+      typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? String(value) : value,
+    z.int({ error }).min(min, { error: range, abort: true }).max(max, { error: range, abort: true }),
+  );
+}
+
+/** Any YAML number in [min, max], as a number: `0.5`, `2`, `1e3`. */
+export function decimal(min: number, max: number, options: { readonly above?: boolean } = {}) {
+  const range = options.above === true ? `more than ${min} and at most ${max}` : `from ${min} to ${max}`;
   const error = (issue: { input?: unknown }): string =>
-    orRequired(issue.input, `must be ${what}, got {value}`);
-  return z.int({ error }).min(min, { error, abort: true }).max(max, { error, abort: true });
+    orRequired(issue.input, `must be a number ${range}, got {value}`);
+  const number = z.number({ error }).max(max, { error, abort: true });
+  return z.preprocess(
+    (value) => (typeof value === 'bigint' ? Number(value) : value),
+    options.above === true ? number.gt(min, { error, abort: true }) : number.min(min, { error, abort: true }),
+  );
 }
 
 /** `true` or `false`, as YAML writes booleans (a quoted "true" is text and refused). */
@@ -85,7 +115,7 @@ export function duration(range: DurationRange) {
     `invalid duration "${String(input)}" (use e.g. 500ms, 10s, 1m30s)`;
   return z
     .preprocess(
-      (value) => (typeof value === 'number' ? String(value) : value),
+      (value) => (typeof value === 'number' || typeof value === 'bigint' ? String(value) : value),
       z
         .string({ error: (i) => orRequired(i.input, 'must be a duration such as 10s, got {value}') })
         .regex(DURATION_PATTERN, { error: (i) => invalid(i.input) }),

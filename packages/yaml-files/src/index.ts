@@ -3,6 +3,7 @@
 export { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
 export {
   LONGEST_TIMER_MS,
+  decimal,
   duration,
   flag,
   integer,
@@ -14,18 +15,24 @@ export {
   type DurationRange,
 } from './fields.js';
 export type { YamlPath } from './nodes.js';
-export { toPlainValue, type PlainOptions, type PlainResult, type StringExpander } from './plain.js';
+export {
+  RESERVED_KEYS,
+  toPlainValue,
+  type PlainOptions,
+  type PlainResult,
+  type StringExpander,
+} from './plain.js';
 export { excludeUnder, formatProblems, problemsFromZod, type Problem } from './problems.js';
 export { err, ok, type Result } from './result.js';
 export {
   decodeUtf8,
   describeFsError,
   formatBytes,
-  parseYamlSource,
   readBoundedText,
   readSmallFile,
-  type YamlSource,
-} from './source.js';
+  readSmallFileAsync,
+} from './read.js';
+export { parseYamlSource, type ParseBudget, type YamlSource } from './source.js';
 export {
   isTimeZone,
   parseLocalTime,
