@@ -14,11 +14,20 @@ import type { SignedRequest } from './sign.js';
 
 // undici's entry point loads all of undici (fetch, WebSocket, caches, mocks): about 250 ms of CPU
 // at every start on a 2-core machine, a third more than the rest of the exporter. The three
-// dispatchers used here load on their own in about 85 ms.
+// dispatchers used here load on their own in about 85 ms. The entry point also gives every
+// dispatcher the request API (request, connect, ...); ProxyAgent opens its tunnels with its proxy
+// client's connect(), so that client (ours, from clientFactory) carries connect itself. The proxy
+// tests (test/e2e/proxy.test.ts) fail if an undici release moves these files.
 const require = createRequire(import.meta.url);
 const Agent = require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
 const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
 const ProxyAgent = require('undici/lib/dispatcher/proxy-agent.js') as typeof Undici.ProxyAgent;
+const connect = require('undici/lib/api/api-connect.js') as Undici.Dispatcher['connect'];
+
+/** The pool to the proxy, able to open CONNECT tunnels. */
+class ProxyPool extends Pool {
+  override connect = connect;
+}
 
 export interface HttpAnswer {
   readonly status: number;
@@ -128,7 +137,7 @@ function dispatcherFor(options: TransportOptions): Dispatcher {
     proxyTls: { timeout: CONNECT_TIMEOUT_MS },
     requestTls: { timeout: CONNECT_TIMEOUT_MS },
     clientFactory: (url, clientOptions) =>
-      new Pool(url, {
+      new ProxyPool(url, {
         ...clientOptions,
         headersTimeout: CONNECT_TIMEOUT_MS,
         bodyTimeout: CONNECT_TIMEOUT_MS,

@@ -40,12 +40,13 @@ export function parseGoDuration(text: string): number | undefined {
  * bare number there counts nanoseconds (`1` is 1ns), which is never meant, so only 0 is taken bare.
  */
 const interval = z
-  .union([z.string(), z.number()], { error: 'must be a duration such as 1s, got {value}' })
+  .union([z.string(), z.number(), z.bigint()], { error: 'must be a duration such as 1s, got {value}' })
   .transform((written, ctx) => {
-    const ms = typeof written === 'number' ? (written === 0 ? 0 : undefined) : parseGoDuration(written);
+    // yaml-files hands a bare decimal integer over as a bigint, any other bare number as a number.
+    const ms = typeof written === 'string' ? parseGoDuration(written) : Number(written) === 0 ? 0 : undefined;
     if (ms !== undefined && ms >= 0) return ms;
     let message = "must be a duration in Go's notation (e.g. 100ms, 1s, 1m30s), got {value}";
-    if (typeof written === 'number')
+    if (typeof written !== 'string')
       message = 'needs a unit (the toolkit reads a bare number as nanoseconds), got {value}';
     else if (ms !== undefined) message = 'must not be negative (0 turns the limit off), got {value}';
     ctx.addIssue({ code: 'custom', message });
