@@ -1,8 +1,8 @@
 /**
  * The Prometheus Operator objects and the Grafana dashboard ConfigMap, each built from the file that
  * is already the source of truth: prometheus/rules.yml and prometheus/alerts.yml (rules),
- * prometheus/prometheus.yml (scrape
- * interval and timeout of the `dms-datatrack` job), grafana/dms-data-tracking.json (dashboard).
+ * prometheus/prometheus.yml (scrape interval and timeout of the `dms-datatrack` job),
+ * grafana/dms-data-tracking.json (dashboard).
  */
 import { readFileSync } from 'node:fs';
 import { ConfigMap } from 'kubernetes-models/v1';
