@@ -19,6 +19,13 @@ interface LoosePanel {
 const panels = (committed.panels ?? []) as LoosePanel[];
 const dataPanels = panels.filter((panel) => panel.type !== 'row');
 
+/** The `count` panels after the row titled `title` (which must be a row). */
+function panelsOfRow(title: string, count: number): LoosePanel[] {
+  const row = panels.findIndex((panel) => panel.title === title);
+  expect(panels[row]?.type, title).toBe('row');
+  return panels.slice(row + 1, row + 1 + count);
+}
+
 describe('grafana/dms-data-tracking.json', () => {
   it('is exactly what grafana/dashboard.ts generates (run `npx tsx grafana/dashboard.ts` after a change)', () => {
     expect(committedText).toBe(renderDashboardJson());
@@ -131,16 +138,14 @@ describe('grafana/dms-data-tracking.json', () => {
   });
 
   it('has a "Ticket discovery" row: tickets, left out, time since the last success, errors by code', () => {
-    const titles = panels.map((panel) => panel.title);
-    const row = titles.indexOf('Ticket discovery');
-    expect(panels[row]?.type).toBe('row');
-    expect(titles.slice(row + 1, row + 5)).toEqual([
+    const row = panelsOfRow('Ticket discovery', 4);
+    expect(row.map((panel) => panel.title)).toEqual([
       'Discovered tickets',
       'Tickets left out (max_orders)',
       'Since last successful discovery',
       'Discovery errors',
     ]);
-    const exprs = panels.slice(row + 1, row + 5).map((panel) => panel.targets?.[0]?.expr ?? '');
+    const exprs = row.map((panel) => panel.targets?.[0]?.expr ?? '');
     expect(exprs.map((expr) => /aliyun_dms_datatrack_discover\w+/.exec(expr)?.[0])).toEqual([
       'aliyun_dms_datatrack_discovered_orders',
       'aliyun_dms_datatrack_discovery_orders_left_out',
@@ -151,10 +156,7 @@ describe('grafana/dms-data-tracking.json', () => {
   });
 
   it('has an "Estimates and durations" row: time left, elapsed vs usual, measured and usual durations', () => {
-    const titles = panels.map((panel) => panel.title);
-    const row = titles.indexOf('Estimates and durations');
-    expect(panels[row]?.type).toBe('row');
-    expect(titles.slice(row + 1, row + 6)).toEqual([
+    expect(panelsOfRow('Estimates and durations', 5).map((panel) => panel.title)).toEqual([
       'Time left (estimate)',
       'Elapsed vs usual duration',
       'Measured durations',
