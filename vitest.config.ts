@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests import the workspace packages (packages/*) from their TypeScript sources through the `source`
 // condition of their exports, as tsconfig.json's customConditions does, so nothing is built first.
@@ -6,13 +6,30 @@ import { defineConfig } from 'vitest/config';
 // the tests spawn (dist/main.js) imports the packages' compiled dist/ like any user.
 const SERVER_CONDITIONS = ['source', 'module', 'node', 'development|production'];
 
+// Test files that replace a module (vi.mock) need a module graph of their own.
+const MOCKING = ['test/dms/credentials.test.ts'];
+
 export default defineConfig({
   ssr: { resolve: { conditions: SERVER_CONDITIONS } },
   test: {
-    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests start servers on loopback; 2 cores are all CI has.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...MOCKING],
+          // The files of a worker share one module graph: each file evaluating zod, koa, prom-client,
+          // the schema... again cost more than half of the suite's CPU. No test relies on a fresh
+          // module state: registries, clocks and servers are made per test.
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: MOCKING } },
+    ],
   },
 });

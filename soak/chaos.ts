@@ -1,9 +1,9 @@
-// What happens to the exporter besides scrapes: reloads by SIGHUP with a changed config (every
-// fourth one invalid, so it must keep the previous config), and secret rotations: new secret and
-// STS token files, and the simulator told to accept only the new ones.
+// What happens to the exporter besides scrapes: reloads by SIGHUP with a changed config, one at a
+// time (the second of every four invalid, so it must keep the previous config), and secret
+// rotations: new secret and STS token files, and the simulator told to accept only the new ones.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Program } from '../test/support/process.js';
+import { parseJson, type Program } from '../test/support/process.js';
 import {
   configYaml,
   newKeys,
@@ -34,16 +34,35 @@ export interface ChaosTargets {
 }
 
 export const CONFIG_FILE = 'config.yaml';
+
+/** How many times `program` logged `msg` (its log lines are JSON). */
+export function countLogged(program: Program, msg: string): number {
+  return program.lines().filter((line) => parseJson(line)?.msg === msg).length;
+}
+
+/** The reloads the exporter has finished, as it logged them. */
+export function reloadsLogged(exporter: Program): { applied: number; refused: number } {
+  return {
+    applied: countLogged(exporter, 'config reloaded'),
+    refused: countLogged(exporter, 'config reload failed; keeping the previous configuration'),
+  };
+}
 export const SCENARIO_FILE = 'scenario.yaml';
 
 export function variantOf(reload: number): ConfigVariant {
-  if (reload % 4 === 0) return 'broken';
+  // The second reload already invalid: a short run refuses one too.
+  if (reload % 4 === 2) return 'broken';
   return reload % 2 === 1 ? 'shifted' : 'all';
 }
 
 export function startChaos(targets: ChaosTargets, every: { reloadMs: number; rotateMs: number }): Chaos {
   const counts: ChaosCounts = { reloads: 0, invalidReloads: 0, rotations: 0 };
+  // A SIGHUP that arrives while a reload runs shares it, and the next write may replace the file
+  // before it is read: on a busy machine no broken file would ever be loaded. So a reload is sent
+  // only once the exporter has logged the outcome of the previous one; a tick before then is skipped.
   const reload = (): void => {
+    const { applied, refused } = reloadsLogged(targets.exporter);
+    if (applied + refused < counts.reloads) return;
     counts.reloads += 1;
     const variant = variantOf(counts.reloads);
     if (variant === 'broken') counts.invalidReloads += 1;

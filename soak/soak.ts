@@ -10,15 +10,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeMachine, describeRevision } from '../bench/machine.js';
-import {
-  EXPORTER_BIN,
-  parseJson,
-  serveExporter,
-  serveSimulator,
-  type Serving,
-} from '../test/support/process.js';
+import { EXPORTER_BIN, serveExporter, serveSimulator, type Serving } from '../test/support/process.js';
 import { authFlood, authFloodSummary, writeAuthFloodJson } from './auth-flood.js';
-import { CONFIG_FILE, SCENARIO_FILE, startChaos, type ChaosCounts } from './chaos.js';
+import {
+  CONFIG_FILE,
+  SCENARIO_FILE,
+  countLogged,
+  reloadsLogged,
+  startChaos,
+  type ChaosCounts,
+} from './chaos.js';
 import { configYaml, newKeys, scenarioYaml, writeSecretFiles } from './fixtures.js';
 import { startScrapers, type LoadCounts } from './load.js';
 import { loginTiming, loginTimingSummary, writeLoginTimingJson } from './login-timing.js';
@@ -99,12 +100,11 @@ function logged(started: Started): {
   reloadsRefused: number;
   rotationsApplied: number;
 } {
-  const count = (program: Serving, msg: string): number =>
-    program.lines().filter((line) => parseJson(line)?.msg === msg).length;
+  const reloads = reloadsLogged(started.exporter);
   return {
-    reloadsApplied: count(started.exporter, 'config reloaded'),
-    reloadsRefused: count(started.exporter, 'config reload failed; keeping the previous configuration'),
-    rotationsApplied: count(started.simulator, 'simulator credentials reloaded'),
+    reloadsApplied: reloads.applied,
+    reloadsRefused: reloads.refused,
+    rotationsApplied: countLogged(started.simulator, 'simulator credentials reloaded'),
   };
 }
 

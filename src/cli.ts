@@ -10,6 +10,8 @@ export const DEFAULT_PORT = 10036;
 export interface ExporterFlags {
   readonly configFile: string;
   readonly configCheck: boolean;
+  /** Call DMS once per profile as the exporter will, print what works and what to fix, exit 0 or 1. */
+  readonly dmsCheck: boolean;
   readonly limits: LoadLimits;
   readonly listen: ListenAddress;
   readonly logLevel: LevelWithSilent;
@@ -46,6 +48,9 @@ Flags:
   --config.file=PATH           configuration file (default: config.yaml)
   --config.check               validate the configuration (and the --web.config.file, if given),
                                print OK or the errors, exit 0 or 1
+  --dms.check                  call DMS once per profile as the exporter will (read-only calls), print
+                               what works and the fix for what does not, exit 0 or 1; with --demo,
+                               against the built-in simulator
   --config.max-bytes=N         refuse a configuration file larger than N bytes (default: ${DEFAULT_LIMITS.maxBytes})
   --config.max-orders=N        refuse a configuration with more than N orders (default: ${DEFAULT_LIMITS.maxOrders})
   --config.max-heap-mb=N       heap for loading the configuration file, in MiB (default: the container's
@@ -82,6 +87,7 @@ Flags:
 const EXPORTER_OPTIONS = {
   'config.file': { type: 'string', default: 'config.yaml' },
   'config.check': { type: 'boolean', default: false },
+  'dms.check': { type: 'boolean', default: false },
   'config.max-bytes': { type: 'string', default: String(DEFAULT_LIMITS.maxBytes) },
   'config.max-orders': { type: 'string', default: String(DEFAULT_LIMITS.maxOrders) },
   // No default here: left out, it follows the container's memory at each load.
@@ -125,6 +131,10 @@ function parseExporter(argv: readonly string[]): Command {
   });
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
+  if (values['config.check'] && values['dms.check'])
+    return exporterUsageError(
+      '--config.check and --dms.check do not go together: --dms.check validates the configuration too',
+    );
   const listen = values['web.listen-address'] ?? `${values.demo ? '127.0.0.1' : ''}:${DEFAULT_PORT}`;
   const common = parseCommon(listen, values['log.level'], values['log.format']);
   if (typeof common === 'string') return exporterUsageError(common);
@@ -141,6 +151,7 @@ function parseExporter(argv: readonly string[]): Command {
       ...common,
       configFile: values['config.file'],
       configCheck: values['config.check'],
+      dmsCheck: values['dms.check'],
       limits: { maxBytes, maxOrders, ...(maxHeapMb === undefined ? {} : { maxHeapMb }) },
       demo: values.demo,
       // An empty value means none, as in the exporter-toolkit.

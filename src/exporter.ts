@@ -4,7 +4,7 @@ import { ok, type Result } from 'yaml-files';
 import { createCollector, type Collector } from './collector/collector.js';
 import { DiscoveryService } from './discovery/service.js';
 import type { Env } from './config/env.js';
-import { createAlibabaDmsClient } from './dms/alibaba-client.js';
+import { createAlibabaDmsClient, type Exchange } from './dms/alibaba-client.js';
 import { createApp } from './http/app.js';
 import { createSelfMetrics, type BuildInfo } from './metrics/self-metrics.js';
 import { openRuntimeStore, type ClientFactory, type ConfigSource, type RuntimeStore } from './runtime.js';
@@ -37,6 +37,28 @@ export interface Exporter {
 }
 
 /**
+ * How the exporter makes a profile's DMS client (signing, transport, proxy, credentials); --dms.check
+ * makes its clients here too, with `onExchange` to hear how each call went.
+ */
+export function alibabaClientFactory(options: {
+  readonly build: BuildInfo;
+  readonly logger: Logger;
+  readonly env?: Env | undefined;
+  readonly onExchange?: (exchange: Exchange) => void;
+}): ClientFactory {
+  const { build, logger, env, onExchange } = options;
+  const userAgent = `dms-datatrack-exporter/${build.version}`;
+  return (profile, connections) =>
+    createAlibabaDmsClient(profile, {
+      userAgent,
+      logger,
+      connections,
+      env,
+      ...(onExchange === undefined ? {} : { onExchange }),
+    });
+}
+
+/**
  * The one place the exporter is wired together: main.ts and the tests both build it here. Loads the
  * first configuration and fails (with every problem) when it is not valid.
  */
@@ -44,14 +66,10 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
   const { logger, build } = options;
   const clock = options.clock ?? systemClock;
   const self = createSelfMetrics(build);
-  const userAgent = `dms-datatrack-exporter/${build.version}`;
   const discovery = new DiscoveryService({ clock, api: self.recorder, recorder: self.discovery, logger });
   const store = await openRuntimeStore({
     source: options.source,
-    makeClient:
-      options.makeClient ??
-      ((profile, connections) =>
-        createAlibabaDmsClient(profile, { userAgent, logger, connections, env: options.env })),
+    makeClient: options.makeClient ?? alibabaClientFactory({ build, logger, env: options.env }),
     onLoaded: (success) => self.configLoaded(success, clock.now()),
     logger,
     clock,

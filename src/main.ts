@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { serveScenarioFile } from 'dms-simulator';
 import type { Logger } from 'pino';
 import { SIMULATE_USAGE, USAGE, parseCommandLine, type ExporterFlags, type SimulateFlags } from './cli.js';
+import { checkDms } from './check/check.js';
+import { renderReport } from './check/render.js';
+import { checkPassed } from './check/report.js';
 import { loadConfigFile } from './config/load.js';
 import { currentLoaderHeap } from './config/loader-heap.js';
 import { startDemo } from './demo.js';
@@ -40,6 +43,7 @@ async function main(argv: readonly string[]): Promise<number | 'serving'> {
     case 'simulate':
       return runSimulator(command);
     case 'exporter':
+      if (command.flags.dmsCheck) return checkDmsAccess(command.flags);
       return command.flags.configCheck ? checkConfig(command.flags) : runExporter(command.flags);
   }
 }
@@ -58,6 +62,32 @@ async function checkConfig(flags: ExporterFlags): Promise<number> {
   }
   if (web?.ok === true) process.stdout.write(`${web.value.file}: OK (${describeWebConfig(web.value)})\n`);
   return 0;
+}
+
+/** --dms.check: the configuration (the demo's with --demo) asks DMS what the exporter will ask. */
+async function checkDmsAccess(flags: ExporterFlags): Promise<number> {
+  const web = flags.webConfigFile === undefined ? undefined : readWebConfigFile(flags.webConfigFile);
+  if (web?.ok === false) {
+    process.stderr.write(`${web.error.join('\n')}\n`);
+    return 1;
+  }
+  const logger = createLogger(flags.logLevel, flags.logFormat);
+  const demo = flags.demo ? await startDemo(logger) : undefined;
+  try {
+    const loaded = await (
+      demo?.source ?? (() => loadConfigFile(flags.configFile, process.env, flags.limits))
+    )();
+    if (!loaded.ok) {
+      process.stderr.write(`${loaded.error.join('\n')}\n`);
+      return 1;
+    }
+    const build = { version: VERSION, revision: REVISION };
+    const report = await checkDms(loaded.value, { build, logger, env: process.env });
+    process.stdout.write(renderReport(report));
+    return checkPassed(report) ? 0 : 1;
+  } finally {
+    await demo?.close();
+  }
 }
 
 async function runExporter(flags: ExporterFlags): Promise<number | 'serving'> {

@@ -8,6 +8,7 @@ describe('parseCommandLine', () => {
       flags: {
         configFile: 'config.yaml',
         configCheck: false,
+        dmsCheck: false,
         limits: { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000 },
         listen: { host: undefined, port: DEFAULT_PORT },
         logLevel: 'info',
@@ -68,6 +69,18 @@ describe('parseCommandLine', () => {
         logLevel: 'debug',
         logFormat: 'json',
       },
+    });
+  });
+
+  it('reads --dms.check, alone or with the demo, and refuses it beside --config.check', () => {
+    expect(parseCommandLine(['--dms.check', '--demo'])).toMatchObject({
+      flags: { dmsCheck: true, configCheck: false, demo: true },
+    });
+    expect(parseCommandLine(['--dms.check', '--config.check'])).toEqual({
+      kind: 'usage_error',
+      message:
+        '--config.check and --dms.check do not go together: --dms.check validates the configuration too',
+      usage: 'exporter',
     });
   });
 

@@ -38,6 +38,23 @@ export interface AlibabaClientOptions {
   readonly env?: Env;
   /** How requests are sent; createTransport (undici) unless a benchmark sets another beside it. */
   readonly makeTransport?: typeof createTransport;
+  /** Told how each call went on the way (--dms.check reports it); nobody is told unless given. */
+  readonly onExchange?: (exchange: Exchange) => void;
+}
+
+/** What one call learned about the way to DMS, besides its answer. Never carries a secret. */
+export interface Exchange {
+  readonly action: string;
+  /** Who gave the credentials: `static_ak`, `static_sts`, or the default chain's provider (`env`, `ecs_ram_role`, ...). */
+  readonly credentialProvider: string | undefined;
+  /** The AccessKey id the call was signed with (an id, not a secret: the RAM console lists it). */
+  readonly accessKeyId: string | undefined;
+  /** From sending the request to its answer or failure; undefined when nothing was sent. */
+  readonly elapsedMs: number | undefined;
+  /** The HTTP status; undefined when no answer came. */
+  readonly status: number | undefined;
+  /** The answer's `Date` header: the gateway's clock. */
+  readonly serverDate: string | undefined;
 }
 
 /**
@@ -60,6 +77,7 @@ export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientO
     transportFor(profile, route, options),
     credential,
     route.ok ? route.value?.password : undefined,
+    options.onExchange,
   );
   return {
     getJobDegree: (request, callOptions) =>
@@ -116,6 +134,14 @@ function orderParams(request: JobDegreeRequest): Record<string, string> {
   return params;
 }
 
+const NOTHING_SENT = {
+  credentialProvider: undefined,
+  accessKeyId: undefined,
+  elapsedMs: undefined,
+  status: undefined,
+  serverDate: undefined,
+} as const;
+
 interface CredentialSource {
   getCredential(): Promise<unknown>;
 }
@@ -135,6 +161,7 @@ class ActionCaller {
     private readonly credential: CredentialSource,
     /** The proxy's password: never in a message by design, scrubbed all the same. */
     private readonly proxyPassword: string | undefined,
+    private readonly onExchange: ((exchange: Exchange) => void) | undefined,
   ) {}
 
   async call<T>(
@@ -146,9 +173,21 @@ class ActionCaller {
     if (signal.aborted) return err(DEADLINE_ERROR);
     // The default chain may ask a metadata service: never let it outlive the caller's deadline.
     const model = await raceAbort(this.#credentialModel(), signal, () => err(DEADLINE_ERROR));
-    if (!model.ok) return model;
+    if (!model.ok) {
+      this.onExchange?.({ ...NOTHING_SENT, action });
+      return model;
+    }
     const signed = signRequest(action, params, model.value, this.context);
+    const startedMs = performance.now();
     const sent = await this.transport.send(signed, { signal, timeoutMs });
+    this.onExchange?.({
+      action,
+      credentialProvider: model.value.providerName,
+      accessKeyId: model.value.accessKeyId,
+      elapsedMs: performance.now() - startedMs,
+      status: sent.ok ? sent.value.status : undefined,
+      serverDate: sent.ok ? sent.value.date : undefined,
+    });
     if (!sent.ok)
       return sent.error.kind === 'aborted'
         ? err(DEADLINE_ERROR)

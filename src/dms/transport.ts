@@ -33,6 +33,8 @@ export interface HttpAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** The `Date` header, as sent: the gateway's clock (what --dms.check compares ours with). */
+  readonly date?: string | undefined;
 }
 
 /** What went wrong on the way to the proxy, before a tunnel through it was open. */
@@ -162,6 +164,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   #settled = false;
   #status = 0;
   #contentType = '';
+  #date: string | undefined;
   readonly #chunks: Buffer[] = [];
   #timer: NodeJS.Timeout;
 
@@ -209,6 +212,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#status = statusCode;
     const type = headers['content-type'];
     this.#contentType = typeof type === 'string' ? type : '';
+    const date = headers.date;
+    this.#date = typeof date === 'string' ? date : undefined;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -218,7 +223,12 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     const body = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
     this.#finish(
-      ok({ status: this.#status, contentType: this.#contentType, body: body?.toString('utf8') ?? '' }),
+      ok({
+        status: this.#status,
+        contentType: this.#contentType,
+        body: body?.toString('utf8') ?? '',
+        date: this.#date,
+      }),
     );
   }
 

@@ -69,12 +69,16 @@ describe('npm run soak, for 6 seconds', () => {
 
   it('reloads the exporter and rotates the secrets, and both processes react', () => {
     const c = results.counts;
-    expect(c.reloads_sent).toBeGreaterThanOrEqual(4);
+    expect(c.reloads_sent).toBeGreaterThanOrEqual(2);
     expect(c.invalid_reloads_sent).toBeGreaterThanOrEqual(1);
-    // SIGHUPs that arrive during a reload share it, so fewer may be logged than were sent.
+    // One reload at a time: each was logged, applied or refused, but perhaps the last, still running.
+    const logged = c.reloads_applied + c.reloads_refused;
+    expect(logged === c.reloads_sent || logged === c.reloads_sent - 1, `${logged} of ${c.reloads_sent}`).toBe(
+      true,
+    );
     expect(c.reloads_refused).toBeGreaterThanOrEqual(1);
+    expect(c.reloads_refused).toBeLessThanOrEqual(c.invalid_reloads_sent);
     expect(c.reloads_applied).toBeGreaterThanOrEqual(1);
-    expect(c.reloads_applied + c.reloads_refused).toBeLessThanOrEqual(c.reloads_sent);
     expect(c.rotations_sent).toBeGreaterThanOrEqual(2);
     expect(c.rotations_applied).toBeGreaterThanOrEqual(1);
   });
@@ -96,12 +100,12 @@ describe('soak options and report', () => {
     expect(parseSoakArgs(['--duration=soon'])).toMatchObject({ kind: 'error' });
   });
 
-  it('makes every fourth reload invalid', () => {
-    expect([1, 2, 3, 4, 5, 8].map(variantOf)).toEqual([
-      'shifted',
-      'all',
+  it('makes the second of every four reloads invalid', () => {
+    expect([1, 2, 3, 4, 5, 6].map(variantOf)).toEqual([
       'shifted',
       'broken',
+      'shifted',
+      'all',
       'shifted',
       'broken',
     ]);

@@ -9,12 +9,15 @@ import { parseAcs3 } from './verify-acs3.js';
 import { parseRpc } from './verify-rpc.js';
 
 // The gateway's authentication, in the order of docs/dms-api.md §4 "Suggested check order": parse, access
-// key, signature, STS token, timestamp, nonce. Dispatch comes after (server.ts).
+// key, signature, STS token, timestamp, nonce. The RAM permission (a key's `deny`) and dispatch come
+// after (server.ts).
 
 export interface Authenticator {
   authenticate(request: ReceivedRequest, nowMs: number): Result<SignedRequest, GatewayError>;
   /** The keys accepted from now on (a rotated secret or STS token); spent nonces stay spent. */
   replaceCredentials(credentials: readonly ScenarioCredential[]): void;
+  /** `Forbidden.RAM` when the authenticated request's key may not call its action (the key's `deny`). */
+  denial(request: SignedRequest): GatewayError | undefined;
 }
 
 export function createAuthenticator(credentials: readonly ScenarioCredential[]): Authenticator {
@@ -24,6 +27,10 @@ export function createAuthenticator(credentials: readonly ScenarioCredential[]):
   return {
     replaceCredentials(next) {
       byKey = keyMap(next);
+    },
+    denial(request) {
+      const denied = byKey.get(request.accessKeyId)?.deny ?? [];
+      return denied.includes(request.action ?? '') ? gatewayError('Forbidden.RAM') : undefined;
     },
     authenticate(request, nowMs) {
       const parsed = parseSigned(request);

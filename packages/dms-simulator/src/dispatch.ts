@@ -15,6 +15,8 @@ export const PRODUCT_VERSION = '2018-11-01';
 export const JOB_DEGREE_ACTION = 'GetDataTrackJobDegree';
 export const LIST_ORDERS_ACTION = 'ListOrders';
 export const ORDER_DETAIL_ACTION = 'GetDataTrackOrderDetail';
+/** The actions the simulator answers (a credential's `deny` names some of them). */
+export const ACTION_NAMES = [JOB_DEGREE_ACTION, LIST_ORDERS_ACTION, ORDER_DETAIL_ACTION] as const;
 
 /** What an authenticated call is about, for callCount(). */
 export interface CallKey {

@@ -13,6 +13,7 @@ export type GatewayCode =
   | 'InvalidTimeStamp.Expired'
   | 'SignatureNonceUsed'
   | 'Throttling.User'
+  | 'Forbidden.RAM'
   | 'InvalidVersion'
   | 'InvalidApi.NotFound'
   | 'UnsupportedHTTPMethod'
@@ -51,6 +52,10 @@ const CATALOGUE: Record<GatewayCode, { status: number; message: string }> = {
   'InvalidTimeStamp.Expired': { status: 400, message: 'Specified time stamp or date value is expired.' },
   SignatureNonceUsed: { status: 400, message: 'Specified signature nonce was used already.' },
   'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
+  'Forbidden.RAM': {
+    status: 403,
+    message: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+  },
   InvalidVersion: { status: 400, message: 'Specified parameter Version is not valid.' },
   'InvalidApi.NotFound': {
     status: 404,

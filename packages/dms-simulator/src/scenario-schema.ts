@@ -11,6 +11,7 @@ import {
   text,
   zonedTime,
 } from 'yaml-files';
+import { ACTION_NAMES } from './dispatch.js';
 import { listOrdersFaultSchema, orderFaultSchema } from './fault-schema.js';
 import {
   DEFAULT_MAX_PAGE_SIZE,
@@ -93,6 +94,7 @@ const credentialSchema = mapping({
   access_key_id: name,
   access_key_secret: name,
   security_token: text(16 * 1024).optional(),
+  deny: list(oneOf(ACTION_NAMES)).optional(),
 });
 
 const timeZone = text(64).refine(isTimeZone, {
@@ -145,6 +147,7 @@ export const scenarioSchema = mapping(
         accessKeyId: c.access_key_id,
         accessKeySecret: c.access_key_secret,
         securityToken: c.security_token,
+        deny: c.deny,
       })),
       repeatEveryMs: s.repeat_every,
       orders: s.orders,

@@ -34,6 +34,8 @@ export interface ScenarioCredential {
   readonly accessKeySecret: string;
   /** When set, every call with this key must carry exactly this STS token. */
   readonly securityToken?: string | undefined;
+  /** Actions this key may not call: the gateway answers 403 `Forbidden.RAM`, as for a RAM user without the permission. */
+  readonly deny?: readonly string[] | undefined;
 }
 
 export interface ScenarioOrder {

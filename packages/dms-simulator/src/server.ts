@@ -72,6 +72,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (!result.ok) return rejected(result.error);
     counter.add(callKey(result.value));
     perSecond.add(now());
+    // RAM is asked after authentication, so a denied call was a call: counted like any other.
+    const denial = auth.denial(result.value);
+    if (denial !== undefined) return rejected(denial);
     const moment = momentAt(elapsedMs(), now(), options.scenario);
     return dispatch(result.value, request.path, world, moment, requestId);
   }
@@ -87,11 +90,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         'simulator rejected a request',
       );
     }
-    if (planned.delayMs <= 0) return send(res, planned, requestId, closing);
+    if (planned.delayMs <= 0) return send(res, planned, requestId, closing, now());
     // The slow fault: answer later, unless the client gives up first or the simulator closes.
     const timer = setTimeout(() => {
       delayed.delete(res);
-      send(res, planned, requestId, closing);
+      send(res, planned, requestId, closing, now());
     }, planned.delayMs);
     delayed.add(res);
     res.on('close', () => {
@@ -172,7 +175,14 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function send(res: ServerResponse, planned: PlannedAnswer, requestId: string, closing: boolean): void {
+/** `nowMs` is the simulator's clock: the `Date` header tells a client how far apart the clocks are. */
+function send(
+  res: ServerResponse,
+  planned: PlannedAnswer,
+  requestId: string,
+  closing: boolean,
+  nowMs: number,
+): void {
   if (res.destroyed || res.writableEnded) return;
   const { answer } = planned;
   const status = answer.kind === 'gateway' ? answer.error.status : 200;
@@ -184,6 +194,7 @@ function send(res: ServerResponse, planned: PlannedAnswer, requestId: string, cl
     'content-type': 'application/json;charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'x-acs-request-id': requestId,
+    date: new Date(nowMs).toUTCString(),
     ...(closing ? { connection: 'close' } : {}),
   });
   res.end(text);

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scenarioFromYaml } from '../src/scenario-file.js';
 import type { Scenario } from '../src/scenario.js';
 import { startSimulator, type RunningSimulator, type SimulatorLogger } from '../src/server.js';
-import { callJobDegree } from './client.js';
+import { callAction, callJobDegree, signedRequest } from './client.js';
+import { codeOf, send } from './wire.js';
 
 const KEY = { accessKeyId: 'LTAIfaultKey', accessKeySecret: 'fault-secret-9f' };
 
@@ -175,5 +176,48 @@ describe('close()', () => {
     await running.close();
     sim = undefined;
     await expect(fetch(`http://${running.endpoint}/`)).rejects.toThrow('fetch failed');
+  });
+});
+
+describe('RAM permissions (a key with `deny`)', () => {
+  it('answers 403 Forbidden.RAM for a denied action, counts the call, and serves the others', async () => {
+    const deny = (actions: string) =>
+      scenarioFromYaml(
+        `credentials: [{ access_key_id: ${KEY.accessKeyId}, access_key_secret: ${KEY.accessKeySecret}, deny: [${actions}] }]\norders:\n  - { id: 1 }\n`,
+      );
+    const running = await start(deny('ListOrders'));
+    expect(await callAction({ endpoint: running.endpoint, ...KEY }, 'ListOrders', {})).toMatchObject({
+      ok: false,
+      statusCode: 403,
+      code: 'Forbidden.RAM',
+      message: expect.stringContaining(
+        `"Message":"User not authorized to operate on the specified resource, or this API doesn't support RAM."`,
+      ) as unknown,
+    });
+    expect(await call(running, 1)).toMatchObject({ ok: true, body: { Success: true } });
+    expect(running.callCount({ action: 'ListOrders' })).toBe(1);
+  });
+
+  it('refuses an action it does not know in `deny`', () => {
+    expect(() =>
+      scenarioFromYaml(
+        `credentials: [{ access_key_id: a, access_key_secret: b, deny: [ListOrder] }]\norders: []\n`,
+        'deny.yaml',
+      ),
+    ).toThrow('deny.yaml:1: credentials[0].deny[0]: must be one of');
+  });
+});
+
+describe('the Date header', () => {
+  it("is the simulator's clock, so a client can see how far apart the clocks are", async () => {
+    const nowMs = Date.UTC(2031, 0, 2, 3, 4, 5);
+    const running = await start(scenario('  - { id: 1 }\n'), { now: () => nowMs });
+    const response = await send(
+      running.port,
+      signedRequest({ endpoint: running.endpoint, ...KEY }, 'GetDataTrackJobDegree', { OrderId: 1 }),
+    );
+    // The request's own timestamp is ours, years before the simulator's clock: refused, dated 2031.
+    expect(codeOf(response)).toBe('InvalidTimeStamp.Expired');
+    expect(response.headers.date).toBe('Thu, 02 Jan 2031 03:04:05 GMT');
   });
 });
