@@ -302,6 +302,119 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     expect(empty).toEqual([]);
   }, 90_000);
 
+  it('shows discovered tickets in the status table with their ticket state and committer', async () => {
+    const dashboard = JSON.parse(await readFile('grafana/dms-data-tracking.json', 'utf8')) as unknown;
+    const statusQuery = listDashboardQueries(dashboard).find(
+      (q) => q.source === 'panel "Current status" (A)',
+    );
+    const values = { job: JOB, instance: '.*', order_id: '.*' };
+    const rows = await waitFor(
+      'the three discovered tickets in the status table',
+      async () => {
+        const result = await promQuery(
+          prometheusUrl,
+          substituteGrafanaVariables(statusQuery?.expr ?? '', values),
+        );
+        const byOrder = new Map(result.map((r) => [r.metric.order_id, r.metric]));
+        return ['601', '602', '603'].every((id) => byOrder.has(id)) ? byOrder : undefined;
+      },
+      30_000,
+    );
+    expect(rows.get('601')).toMatchObject({ status: 'NO_JOB', ticket: 'toaudit', committer: 'carol' });
+    expect(rows.get('602')).toMatchObject({ status: 'LISTING', ticket: 'processing', source: 'discovery' });
+    expect(rows.get('603')).toMatchObject({ committer: 'alice', comment: 'audit user deletes' });
+    // A configured order has no ticket state and no committer (empty labels are dropped).
+    expect(rows.get('503')).toMatchObject({ status: 'LISTING', name: 'nightly-check', source: 'config' });
+    expect(rows.get('503')).not.toHaveProperty('ticket');
+    expect(rows.get('503')).not.toHaveProperty('committer');
+  });
+
+  it('pages for a failed job, naming the order and its display name', async () => {
+    const alert = await waitFor(
+      'the failed-job alert at the webhook',
+      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackJobFailed', '501'))),
+      45_000,
+    );
+    expect(alert.labels).toMatchObject({
+      severity: 'critical',
+      status: 'DOWNLOAD_FAIL',
+      name: 'refunds-rollback',
+    });
+    expect(alert.annotations.summary).toContain('501');
+    expect(alert.annotations.summary).toContain('refunds-rollback');
+    // A discovered ticket's page says who committed it.
+    const ticket = await waitFor(
+      'the failed-job alert of discovered ticket 603',
+      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackJobFailed', '603'))),
+      30_000,
+    );
+    expect(ticket.labels).toMatchObject({
+      committer: 'alice',
+      comment: 'audit user deletes',
+      profile: 'tickets',
+    });
+    expect(ticket.annotations.summary).toContain('committed by alice');
+  }, 90_000);
+
+  it('warns about a ticket waiting for approval, naming its committer', async () => {
+    const alert = await waitFor(
+      'the awaiting-approval alert at the webhook',
+      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackTicketAwaitingApproval', '601'))),
+      45_000,
+    );
+    expect(alert.labels).toMatchObject({
+      severity: 'warning',
+      status: 'toaudit',
+      committer: 'carol',
+      comment: 'roll back the price import',
+      profile: 'tickets',
+    });
+    expect(alert.annotations.summary).toContain('committed by carol');
+  }, 60_000);
+
+  it('warns about ticket discovery that never succeeded, per profile', async () => {
+    const alert = await waitFor(
+      'the discovery-failing alert at the webhook',
+      () =>
+        Promise.resolve(
+          webhook.alerts.find((a) => a.labels.alertname === 'DmsDataTrackTicketDiscoveryFailing'),
+        ),
+      45_000,
+    );
+    expect(alert.labels).toMatchObject({ severity: 'warning', profile: 'wrong' });
+    expect(alert.annotations.description).toContain('no run has succeeded since the exporter started');
+    expect(alert.annotations.description).toContain('SignatureDoesNotMatch');
+  }, 60_000);
+
+  it('warns about a stalled job and about an order it cannot read, and about the auth error', async () => {
+    const stalled = await waitFor(
+      'the stalled-job alert at the webhook',
+      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackJobStalled', '502'))),
+      60_000,
+    );
+    expect(stalled.labels).toMatchObject({ status: 'DOWNLOADING', name: 'audit-trail' });
+    const unreadable = await waitFor(
+      'the unreadable-order alert',
+      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackOrderUnreadable', '505'))),
+      30_000,
+    );
+    expect(unreadable.labels.name).toBe('wrong-key');
+    await waitFor(
+      'the authentication alert',
+      () => Promise.resolve(webhook.alerts.find((a) => a.labels.alertname === 'DmsDataTrackApiAuthFailed')),
+      30_000,
+    );
+    // Jobs that run or finished normally never page; a ticket waiting for approval raises only its
+    // own alert; a profile whose discovery works raises none.
+    const quiet = webhook.alerts.filter((a) =>
+      ['503', '504', '602', '605'].includes(a.labels.order_id ?? ''),
+    );
+    expect(quiet).toEqual([]);
+    const waiting = webhook.alerts.filter((a) => a.labels.order_id === '601').map((a) => a.labels.alertname);
+    expect(new Set(waiting)).toEqual(new Set(['DmsDataTrackTicketAwaitingApproval']));
+    expect(webhook.alerts.filter((a) => a.labels.profile === 'tickets' && !a.labels.order_id)).toEqual([]);
+  }, 150_000);
+
   it('tells the committer once that the results are ready, and not again after the exporter restarts', async () => {
     const readyFor = (id: string) => (a: WebhookAlert) =>
       a.labels.alertname === 'DmsDataTrackResultsReady' && a.labels.order_id === id;
@@ -414,123 +527,11 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     expect(
       routed.notifications.filter((n) => n.path === '/committer' && n.alerts.some(readyFor('506'))),
     ).toEqual([]);
-  }, 90_000);
-
-  it('shows discovered tickets in the status table with their ticket state and committer', async () => {
-    const dashboard = JSON.parse(await readFile('grafana/dms-data-tracking.json', 'utf8')) as unknown;
-    const statusQuery = listDashboardQueries(dashboard).find(
-      (q) => q.source === 'panel "Current status" (A)',
-    );
-    const values = { job: JOB, instance: '.*', order_id: '.*' };
-    const rows = await waitFor(
-      'the three discovered tickets in the status table',
-      async () => {
-        const result = await promQuery(
-          prometheusUrl,
-          substituteGrafanaVariables(statusQuery?.expr ?? '', values),
-        );
-        const byOrder = new Map(result.map((r) => [r.metric.order_id, r.metric]));
-        return ['601', '602', '603'].every((id) => byOrder.has(id)) ? byOrder : undefined;
-      },
-      30_000,
-    );
-    expect(rows.get('601')).toMatchObject({ status: 'NO_JOB', ticket: 'toaudit', committer: 'carol' });
-    expect(rows.get('602')).toMatchObject({ status: 'LISTING', ticket: 'processing', source: 'discovery' });
-    expect(rows.get('603')).toMatchObject({ committer: 'alice', comment: 'audit user deletes' });
-    // A configured order has no ticket state and no committer (empty labels are dropped).
-    expect(rows.get('503')).toMatchObject({ status: 'LISTING', name: 'nightly-check', source: 'config' });
-    expect(rows.get('503')).not.toHaveProperty('ticket');
-    expect(rows.get('503')).not.toHaveProperty('committer');
-  });
-
-  it('pages for a failed job, naming the order and its display name', async () => {
-    const alert = await waitFor(
-      'the failed-job alert at the webhook',
-      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackJobFailed', '501'))),
-      45_000,
-    );
-    expect(alert.labels).toMatchObject({
-      severity: 'critical',
-      status: 'DOWNLOAD_FAIL',
-      name: 'refunds-rollback',
-    });
-    expect(alert.annotations.summary).toContain('501');
-    expect(alert.annotations.summary).toContain('refunds-rollback');
-    // A discovered ticket's page says who committed it.
-    const ticket = await waitFor(
-      'the failed-job alert of discovered ticket 603',
-      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackJobFailed', '603'))),
-      30_000,
-    );
-    expect(ticket.labels).toMatchObject({
-      committer: 'alice',
-      comment: 'audit user deletes',
-      profile: 'tickets',
-    });
-    expect(ticket.annotations.summary).toContain('committed by alice');
-  }, 90_000);
-
-  it('warns about a ticket waiting for approval, naming its committer', async () => {
-    const alert = await waitFor(
-      'the awaiting-approval alert at the webhook',
-      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackTicketAwaitingApproval', '601'))),
-      45_000,
-    );
-    expect(alert.labels).toMatchObject({
-      severity: 'warning',
-      status: 'toaudit',
-      committer: 'carol',
-      comment: 'roll back the price import',
-      profile: 'tickets',
-    });
-    expect(alert.annotations.summary).toContain('committed by carol');
-  }, 60_000);
-
-  it('warns about ticket discovery that never succeeded, per profile', async () => {
-    const alert = await waitFor(
-      'the discovery-failing alert at the webhook',
-      () =>
-        Promise.resolve(
-          webhook.alerts.find((a) => a.labels.alertname === 'DmsDataTrackTicketDiscoveryFailing'),
-        ),
-      45_000,
-    );
-    expect(alert.labels).toMatchObject({ severity: 'warning', profile: 'wrong' });
-    expect(alert.annotations.description).toContain('no run has succeeded since the exporter started');
-    expect(alert.annotations.description).toContain('SignatureDoesNotMatch');
-  }, 60_000);
-
-  it('warns about a stalled job and about an order it cannot read, and about the auth error', async () => {
-    const stalled = await waitFor(
-      'the stalled-job alert at the webhook',
-      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackJobStalled', '502'))),
-      60_000,
-    );
-    expect(stalled.labels).toMatchObject({ status: 'DOWNLOADING', name: 'audit-trail' });
-    const unreadable = await waitFor(
-      'the unreadable-order alert',
-      () => Promise.resolve(webhook.alerts.find(alertFor('DmsDataTrackOrderUnreadable', '505'))),
-      30_000,
-    );
-    expect(unreadable.labels.name).toBe('wrong-key');
-    await waitFor(
-      'the authentication alert',
-      () => Promise.resolve(webhook.alerts.find((a) => a.labels.alertname === 'DmsDataTrackApiAuthFailed')),
-      30_000,
-    );
-    // Jobs that run or finished normally never page; a ticket waiting for approval raises only its
-    // own alert; a profile whose discovery works raises none.
-    const quiet = webhook.alerts.filter((a) =>
-      ['503', '504', '602', '605'].includes(a.labels.order_id ?? ''),
-    );
-    expect(quiet).toEqual([]);
+    // The finished jobs raised nothing else.
     const finished = webhook.alerts.filter((a) => ['506', '604'].includes(a.labels.order_id ?? ''));
     expect(finished.map((a) => a.labels.alertname)).toEqual([
       'DmsDataTrackResultsReady',
       'DmsDataTrackResultsReady',
     ]);
-    const waiting = webhook.alerts.filter((a) => a.labels.order_id === '601').map((a) => a.labels.alertname);
-    expect(new Set(waiting)).toEqual(new Set(['DmsDataTrackTicketAwaitingApproval']));
-    expect(webhook.alerts.filter((a) => a.labels.profile === 'tickets' && !a.labels.order_id)).toEqual([]);
-  }, 150_000);
+  }, 90_000);
 });
