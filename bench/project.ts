@@ -59,6 +59,7 @@ export function createJobReader(target: DmsTarget): (orderId: number) => Promise
       rateLimit: undefined,
       proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
       discovery: undefined,
+      consoleUrl: undefined,
     },
     // The naive designs bound nothing: as many connections as the exporter could ever use.
     { userAgent: 'dms-datatrack-exporter-bench-baseline', connections: MAX_CONCURRENCY },

@@ -14,9 +14,13 @@ import type { ConfigSource } from './runtime.js';
  */
 const HEAD_START_MS = 40_000;
 
-// Every job status shows up within the first minute; the timeline wraps every ten minutes so a
+// Every job status shows up within the first minute; the timeline wraps every hour so a
 // long-running demo keeps changing. Ticket 1011 is created a minute after the demo starts, so the
-// next discovery run (every 15 s) picks it up; 1012 waits for approval.
+// next discovery run (every 15 s) picks it up; 1012 waits for approval. 1013 starts after the demo
+// does and runs for half an hour in stages of several minutes, so that, scraped every minute (the
+// compose stack), the estimates of prometheus/rules.yml move while it runs, and its "results ready"
+// reaches Alertmanager when it ends. An hour is longer than a stage plus the estimates' 30-minute
+// window: a window never holds two runs of one stage.
 const ORDERS = `
   - { id: 1001, list: 5s, pause: 1s, download: 10s, filter: 5s }
   - { id: 1002, list: 240s }
@@ -29,7 +33,8 @@ const ORDERS = `
   - { id: 1009, list: 5s, download: 10s, filter: 30s, outcome: filter_fail, stop_at: { ratio: 0.5 } }
   - { id: 1010, list: 10s, download: 60s, outcome: stall, stop_at: { stage: download, ratio: 0.35 } }
   - { id: 1011, start: 110s, list: 30s, download: 60s }
-  - { id: 1012 }`;
+  - { id: 1012 }
+  - { id: 1013, start: 150s, list: 6m, download: 12m, filter: 8m }`;
 
 const TICKETS = `
   - { id: 1001, created: -3h, approved: -2h, committer: alice, comment: finishes quickly }
@@ -44,13 +49,14 @@ const TICKETS = `
   - { id: 1010, created: -7h, approved: -6h, committer: alice, comment: stalls downloading }
   - { id: 1011, created: 100s, approved: 105s, committer: erin, comment: created during the demo }
   - { id: 1012, created: -20m, committer: frank, comment: waits for approval }
+  - { id: 1013, created: -40m, approved: -10m, committer: grace, comment: a day of binlogs, detail: { database: 'orders@10.0.0.12:3306' } }
   - { id: 2001, plugin_type: DATA_CORRECT, created: -1h, comment: not a data-tracking ticket }`;
 
 /** The demo's scenario; throws only if this file's own text is wrong (a test parses it). */
 export function demoScenario(credentials: { accessKeyId: string; accessKeySecret: string }): Scenario {
   const text = `credentials:
   - { access_key_id: '${credentials.accessKeyId}', access_key_secret: '${credentials.accessKeySecret}' }
-repeat_every: 10m
+repeat_every: 1h
 orders:${ORDERS}
 tickets:${TICKETS}
 `;

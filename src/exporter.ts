@@ -74,12 +74,14 @@ export async function createExporter(options: ExporterOptions): Promise<Result<E
     logger,
     clock,
     discovered: () => discovery.orders,
-    onRuntime: ({ config, target }) =>
+    onRuntime: ({ config, target }) => {
+      self.profilesFollowed(config.profiles.keys());
       discovery.configure(config, (profile) => ({
         client: target.clientFor(profile),
         bucket: target.bucketFor(profile),
         slots: target.slots,
-      })),
+      }));
+    },
   });
   if (!store.ok) return store;
   const collector = createCollector({ recorder: self.recorder, logger, clock });

@@ -46,9 +46,11 @@ export interface TicketInfo {
   readonly status: TicketStatus;
   readonly committer: string;
   readonly comment: string;
-  /** Unix ms, read in the profile's time zone. */
-  readonly createdMs: number;
+  /** ListOrders' CreateTime, Unix ms read in the profile's time zone; undefined when not readable. */
+  readonly createdMs: number | undefined;
   readonly lastModifiedMs: number;
+  /** When the ticket was approved, as well as ListOrders tells (discovery/approval.ts); undefined: unknown. */
+  readonly approvedMs: number | undefined;
   readonly detail: TicketDetail | undefined;
 }
 

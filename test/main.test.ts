@@ -98,7 +98,7 @@ describe('command line (the built dist/main.js)', () => {
         'the demo tickets to be discovered',
         async () => {
           const body = await (await fetch(`${exporter.url}/metrics`)).text();
-          return sampleValue(body, 'aliyun_dms_datatrack_discovered_orders{profile="default"}') === 11
+          return sampleValue(body, 'aliyun_dms_datatrack_discovered_orders{profile="default"}') === 12
             ? body
             : undefined;
         },

@@ -1,7 +1,8 @@
 /**
  * The Prometheus Operator objects and the Grafana dashboard ConfigMap, each built from the file that
- * is already the source of truth: prometheus/alerts.yml (rules), prometheus/prometheus.yml (scrape
- * interval and timeout of the `dms-datatrack` job), grafana/dms-data-tracking.json (dashboard).
+ * is already the source of truth: prometheus/rules.yml and prometheus/alerts.yml (rules),
+ * prometheus/prometheus.yml (scrape interval and timeout of the `dms-datatrack` job),
+ * grafana/dms-data-tracking.json (dashboard).
  */
 import { readFileSync } from 'node:fs';
 import { ConfigMap } from 'kubernetes-models/v1';
@@ -25,11 +26,12 @@ import {
 
 /** One entry of a ServiceMonitor's `endpoints`. */
 export type IEndpoint = IServiceMonitor['spec']['endpoints'][number];
-type RuleGroups = IPrometheusRule['spec']['groups'];
+type RuleGroups = NonNullable<IPrometheusRule['spec']['groups']>;
 
 const repoFile = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 export const ALERTS_FILE = 'prometheus/alerts.yml';
+export const RECORDING_RULES_FILE = 'prometheus/rules.yml';
 export const PROMETHEUS_FILE = 'prometheus/prometheus.yml';
 export const DASHBOARD_FILE = 'grafana/dms-data-tracking.json';
 export const DASHBOARD_KEY = 'dms-data-tracking.json';
@@ -63,17 +65,22 @@ export function serviceMonitor(): ServiceMonitor {
   });
 }
 
-/** prometheus/alerts.yml's groups, unchanged: the file stays the one place rules are written. */
-export function alertGroups(): RuleGroups {
-  const rules = parse(repoFile(ALERTS_FILE)) as { groups: RuleGroups };
-  if (!Array.isArray(rules.groups)) throw new Error(`${ALERTS_FILE}: no groups`);
+/** A rule file's groups, unchanged: the files stay the one place rules are written. */
+function groupsOf(file: string): RuleGroups {
+  const rules = parse(repoFile(file)) as { groups: RuleGroups };
+  if (!Array.isArray(rules.groups)) throw new Error(`${file}: no groups`);
   return rules.groups;
+}
+
+/** prometheus/rules.yml's groups (the estimates the alerts read), then prometheus/alerts.yml's. */
+export function ruleGroups(): RuleGroups {
+  return [...groupsOf(RECORDING_RULES_FILE), ...groupsOf(ALERTS_FILE)];
 }
 
 export function prometheusRule(): PrometheusRule {
   return new PrometheusRule({
     metadata: { name: APP, labels: { ...LABELS } },
-    spec: { groups: alertGroups() },
+    spec: { groups: ruleGroups() },
   });
 }
 

@@ -2,6 +2,13 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DASHBOARD_TITLE, DASHBOARD_UID } from './constants.js';
 import { answersReused, apiCalls, apiLatency } from './panels-api.js';
 import { discoveredTickets, discoveryAge, discoveryErrors, discoveryLeftOut } from './panels-discovery.js';
+import {
+  elapsedVsUsual,
+  measuredDurations,
+  timeLeft,
+  usualDurations,
+  usualDurationsByDatabase,
+} from './panels-durations.js';
 import { exporterState, orderAnswered, orderErrors, scrapeDuration } from './panels-exporter.js';
 import { currentStatusTable, ordersPerState, progressOverTime, stageProgress } from './panels-orders.js';
 import { awaitingApproval } from './panels-tickets.js';
@@ -29,6 +36,12 @@ function buildRaw(): dashboard.Dashboard {
     .withPanel(stageProgress('download'))
     .withPanel(stageProgress('filter'))
     .withPanel(progressOverTime())
+    .withRow(new dashboard.RowBuilder('Estimates and durations'))
+    .withPanel(timeLeft())
+    .withPanel(elapsedVsUsual())
+    .withPanel(measuredDurations())
+    .withPanel(usualDurations())
+    .withPanel(usualDurationsByDatabase())
     .withRow(new dashboard.RowBuilder('Exporter health'))
     .withPanel(orderAnswered())
     .withPanel(orderErrors())

@@ -1,11 +1,12 @@
-import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { orderPercentBars } from './bar-gauges.js';
 import { DATASOURCE } from './constants.js';
+import { lastValueLegend } from './legends.js';
 import {
   ORDER_KEY,
   ORDER_LEGEND,
@@ -14,9 +15,11 @@ import {
   withOrderName,
   withTicketState,
 } from './queries.js';
+import { secondsLeft } from './recorded.js';
 import { NO_JOB, STATE_COLOURS, stateValueMapping, ticketValueMapping } from './states.js';
 import { instantQuery, instantTable, rangeQuery } from './targets.js';
 import { NO_JOB_TICKET_STATUSES } from '../../src/orders.js';
+import { FINAL_STATUSES } from '../../src/dms/types.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
 
 const STATUS = METRICS.jobStatus.name;
@@ -24,9 +27,19 @@ const RATIO = METRICS.stageCompletionRatio.name;
 const UP = METRICS.up.name;
 const TICKET = METRICS.ticketStatus.name;
 
+/** Seconds since each selected order's running job left INIT (none for a finished job). */
+export function runningFor(): string {
+  const finished = `status=~"${[...FINAL_STATUSES].join('|')}"`;
+  return (
+    `time() - max by (${ORDER_KEY}) (${orderSelector(METRICS.jobStarted.name)})\n` +
+    `unless on (${ORDER_KEY}) (${orderSelector(STATUS, finished)} == 1)`
+  );
+}
+
 /**
  * One row per followed order: its job state (NO_ANSWER when this scrape had none, NO_JOB for a
- * discovered ticket that has no job to ask about), its ticket state, and who committed it.
+ * discovered ticket that has no job to ask about), its ticket state, who committed it, when it will
+ * be done and for how long it has run; its id links to the ticket where the profile has a console_url.
  */
 export function currentStatusTable(): cog.Builder<dashboard.Panel> {
   const noJobTickets = `status=~"${[...NO_JOB_TICKET_STATUSES].join('|')}"`;
@@ -36,53 +49,78 @@ export function currentStatusTable(): cog.Builder<dashboard.Panel> {
     `label_replace(max by (${ORDER_KEY}) (${orderSelector(TICKET, noJobTickets)} == 1) ` +
     `unless on (${ORDER_KEY}) ${orderSelector(UP)}, "status", "${NO_JOB}", "", "")`;
   const expr = withOrderDetails(withTicketState(`${current}\nor\n${unanswered}\nor\n${noJob}`));
-  return new table.PanelBuilder()
-    .title('Current status')
-    .description(
-      'Every followed data-tracking order now. Status is the job state DMS reports: DOWNLOAD_FAIL and ' +
-        'FILTER_FAIL (red) are final failures, FILTER_SUCCESS (green) means done; NO_ANSWER: the last scrape got ' +
-        'no valid DMS answer (see "Why orders have no answer"); NO_JOB: a discovered ticket with no job yet or ' +
-        'any more. Ticket is the ticket state of a discovered ticket (toaudit, yellow: waiting for approval). ' +
-        'Committer and Comment say who to ask about a discovered ticket; Source is config, discovery or probe.',
-    )
-    .datasource(DATASOURCE)
-    .withTarget(instantTable('A', expr))
-    .withTransformation({
-      id: 'organize',
-      options: {
-        excludeByName: { Time: true, Value: true, job: true },
-        indexByName: {
-          order_id: 0,
-          name: 1,
-          status: 2,
-          ticket: 3,
-          committer: 4,
-          comment: 5,
-          source: 6,
-          instance: 7,
+  return (
+    new table.PanelBuilder()
+      .title('Current status')
+      .description(
+        'Every followed data-tracking order now. Status is the job state DMS reports: DOWNLOAD_FAIL and ' +
+          'FILTER_FAIL (red) are final failures, FILTER_SUCCESS (green) means done; NO_ANSWER: the last scrape got ' +
+          'no valid DMS answer (see "Why orders have no answer"); NO_JOB: a discovered ticket with no job yet or ' +
+          'any more. Ticket is the ticket state of a discovered ticket (toaudit, yellow: waiting for approval). ' +
+          'Committer and Comment say who to ask about a discovered ticket; Source is config, discovery or probe. ' +
+          'ETA: when the job should be done (the estimate of prometheus/rules.yml; empty while unknown). Running ' +
+          'for: since the job left INIT, as the exporter saw it (empty for a job already running when the ' +
+          "exporter started). The order id links to the ticket in the DMS console where the order's profile " +
+          'has a console_url.',
+      )
+      .datasource(DATASOURCE)
+      .withTarget(instantTable('A', expr))
+      .withTarget(instantTable('B', `(time() + (\n${secondsLeft()}\n)) * 1000`))
+      .withTarget(instantTable('C', runningFor()))
+      // One row per order: the ETA and running-for frames join the status frame on its labels.
+      .withTransformation({ id: 'merge', options: {} })
+      .withTransformation({
+        id: 'organize',
+        options: {
+          excludeByName: { Time: true, Value: true, 'Value #A': true, job: true },
+          indexByName: {
+            order_id: 0,
+            name: 1,
+            status: 2,
+            ticket: 3,
+            'Value #B': 4,
+            'Value #C': 5,
+            committer: 6,
+            comment: 7,
+            source: 8,
+            instance: 9,
+            console_url: 10,
+          },
+          renameByName: {
+            order_id: 'Order',
+            name: 'Name',
+            status: 'Status',
+            ticket: 'Ticket',
+            'Value #B': 'ETA',
+            'Value #C': 'Running for',
+            committer: 'Committer',
+            comment: 'Comment',
+            source: 'Source',
+            instance: 'Exporter',
+          },
         },
-        renameByName: {
-          order_id: 'Order',
-          name: 'Name',
-          status: 'Status',
-          ticket: 'Ticket',
-          committer: 'Committer',
-          comment: 'Comment',
-          source: 'Source',
-          instance: 'Exporter',
+      })
+      .mappings([stateValueMapping(), ticketValueMapping()])
+      .overrideByName('Status', [
+        { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
+      ])
+      .overrideByName('Ticket', [
+        { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
+      ])
+      .overrideByName('ETA', [{ id: 'unit', value: 'dateTimeFromNow' }])
+      .overrideByName('Running for', [{ id: 'unit', value: 'dtdurations' }])
+      // The link's address, not shown as a column of its own.
+      .overrideByName('console_url', [{ id: 'custom.hidden', value: true }])
+      .overrideByName('Order', [
+        {
+          id: 'links',
+          value: [{ title: 'Open the ticket in the DMS console', url: '${__data.fields.console_url}' }],
         },
-      },
-    })
-    .mappings([stateValueMapping(), ticketValueMapping()])
-    .overrideByName('Status', [
-      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
-    ])
-    .overrideByName('Ticket', [
-      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground } },
-    ])
-    .sortBy([new common.TableSortByFieldStateBuilder().displayName('Order')])
-    .span(24)
-    .height(9);
+      ])
+      .sortBy([new common.TableSortByFieldStateBuilder().displayName('Order')])
+      .span(24)
+      .height(9)
+  );
 }
 
 /** How many of the selected orders are in each state now. */
@@ -110,31 +148,19 @@ export function ordersPerState(): cog.Builder<dashboard.Panel> {
 
 /** Bars for one stage's completion ratio per order. */
 export function stageProgress(stage: 'list' | 'download' | 'filter'): cog.Builder<dashboard.Panel> {
-  const expr = withOrderName(`max by (${ORDER_KEY}) (${orderSelector(RATIO, `stage="${stage}"`)})`);
-  return new bargauge.PanelBuilder()
-    .title(`${stage[0]?.toUpperCase() ?? ''}${stage.slice(1)} progress`)
-    .description(
+  return orderPercentBars({
+    title: `${stage[0]?.toUpperCase() ?? ''}${stage.slice(1)} progress`,
+    description:
       `Completion of the ${stage} stage of each order, as DMS reports it (0-100 %). Orders without an answer ` +
-        'in the last scrape are missing here.',
-    )
-    .datasource(DATASOURCE)
-    .withTarget(instantQuery('A', expr, ORDER_LEGEND))
-    .unit('percentunit')
-    .min(0)
-    .max(1)
-    .decimals(0)
-    .thresholds(
-      new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
-        { value: null, color: 'blue' },
-        { value: 1, color: 'green' },
-      ]),
-    )
-    .displayMode(common.BarGaugeDisplayMode.Basic)
-    .orientation(common.VizOrientation.Horizontal)
-    .showUnfilled(true)
-    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
-    .span(8)
-    .height(8);
+      'in the last scrape are missing here.',
+    expr: withOrderName(`max by (${ORDER_KEY}) (${orderSelector(RATIO, `stage="${stage}"`)})`),
+    max: 1,
+    steps: [
+      { value: null, color: 'blue' },
+      { value: 1, color: 'green' },
+    ],
+    span: 8,
+  });
 }
 
 /** The three ratios over the selected time range. */
@@ -151,13 +177,7 @@ export function progressOverTime(): cog.Builder<dashboard.Panel> {
     .unit('percentunit')
     .min(0)
     .max(1)
-    .legend(
-      new common.VizLegendOptionsBuilder()
-        .displayMode(common.LegendDisplayMode.Table)
-        .placement(common.LegendPlacement.Right)
-        .showLegend(true)
-        .calcs(['lastNotNull']),
-    )
+    .legend(lastValueLegend())
     .span(24)
     .height(9);
 }

@@ -39,10 +39,11 @@ export function withOrderName(expr: string): string {
 
 /**
  * Adds what order_info knows about the order's ticket: display `name`, `source` (config, discovery,
- * probe), and for discovered tickets `committer` and `comment` (empty for configured orders).
+ * probe), for discovered tickets `committer` and `comment` (empty for configured orders), and the
+ * ticket's `console_url` where the profile has one.
  */
 export function withOrderDetails(expr: string): string {
-  return withOrderInfo(`(${expr})`, 'name, source, committer, comment');
+  return withOrderInfo(`(${expr})`, 'name, source, committer, comment, console_url');
 }
 
 /**

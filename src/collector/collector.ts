@@ -4,6 +4,7 @@ import { DEADLINE_ERROR, RATE_LIMIT_ERROR, type DmsResult } from '../dms/types.j
 import { NO_JOB_TICKET_STATUSES, type TrackedOrder } from '../orders.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { jobDegreeCaller, type CallTarget, type SharedCall } from './job-degree-calls.js';
+import { UNMEASURED, type Completion } from './job-watch.js';
 import {
   emptyMemory,
   orderKey,
@@ -90,17 +91,18 @@ export function createCollector(deps: CollectorDeps): Collector {
     void call.settled.then(({ result, answered }) => {
       if (inFlight.get(key) === call) inFlight.delete(key);
       const memory = memories.get(key);
-      if (answered && memory !== undefined)
-        logChange(deps.logger, order, result, remember(memory, result, clock.now()));
+      if (!answered || memory === undefined) return;
+      const { change, completed } = remember(memory, result, clock.now());
+      logChange(deps.logger, order, result, change);
+      reportCompleted(deps.recorder, order.profile, completed);
     });
     return call;
   };
 
-  const outcome = (order: TrackedOrder, key: string, answer: OrderAnswer): OrderOutcome => ({
-    order,
-    answer,
-    lastSuccessMs: memories.get(key)?.lastSuccessMs,
-  });
+  const outcome = (order: TrackedOrder, key: string, answer: OrderAnswer): OrderOutcome => {
+    const memory = memories.get(key);
+    return { order, answer, lastSuccessMs: memory?.lastSuccessMs, times: memory?.watch?.times ?? UNMEASURED };
+  };
 
   /** For an order whose call did not finish in time: its recent answer, or why there is none. */
   const unrefreshed = (target: ScrapeTarget, p: Pending): OrderAnswer => {
@@ -207,6 +209,13 @@ function answerOf(result: DmsResult): OrderAnswer {
 function forgetRemovedOrders(memories: Map<string, OrderMemory>, orders: readonly TrackedOrder[]): void {
   const keep = new Set(orders.map(orderKey));
   for (const key of memories.keys()) if (!keep.has(key)) memories.delete(key);
+}
+
+function reportCompleted(recorder: ScrapeRecorder, profile: string, completed: readonly Completion[]): void {
+  for (const { part, ms } of completed) {
+    if (part === 'job') recorder.jobCompleted(profile, ms / 1000);
+    else recorder.stageCompleted(profile, part, ms / 1000);
+  }
 }
 
 function logChange(logger: Logger, order: TrackedOrder, result: DmsResult, change: Change): void {

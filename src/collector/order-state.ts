@@ -1,5 +1,6 @@
 import type { Order, ScrapeSettings } from '../config/schema.js';
 import { FINAL_STATUSES, type DmsError, type DmsResult, type JobDegree } from '../dms/types.js';
+import { watchJob, type Completion, type JobWatch } from './job-watch.js';
 import type { ReuseReason } from './types.js';
 
 /** What the exporter remembers about one order between scrapes. */
@@ -11,6 +12,8 @@ export interface OrderMemory {
   /** The last call's error; undefined after a success. Also used to log only transitions. */
   lastError: DmsError | undefined;
   warnedUnknownStatus: boolean;
+  /** The job's states as answered so far, dated (job-watch.ts). */
+  watch: JobWatch | undefined;
 }
 
 /**
@@ -28,6 +31,7 @@ export function emptyMemory(): OrderMemory {
     lastDegree: undefined,
     lastError: undefined,
     warnedUnknownStatus: false,
+    watch: undefined,
   };
 }
 
@@ -71,21 +75,32 @@ export function staleDegree(
 
 export type Change = 'recovered' | 'failing' | 'unknown_status' | undefined;
 
-/** Folds one DMS result into memory; returns what is worth logging about the change. */
-export function remember(memory: OrderMemory, result: DmsResult, nowMs: number): Change {
+/** What folding one result into memory found: worth logging, and stages that ended (for baselines). */
+export interface Folded {
+  readonly change: Change;
+  readonly completed: readonly Completion[];
+}
+
+/** Folds one DMS result into memory. */
+export function remember(memory: OrderMemory, result: DmsResult, nowMs: number): Folded {
   memory.lastAttemptMs = nowMs;
   if (!result.ok) {
     const changed = memory.lastError?.code !== result.error.code;
     memory.lastError = result.error;
-    return changed ? 'failing' : undefined;
+    return { change: changed ? 'failing' : undefined, completed: [] };
   }
   const wasFailing = memory.lastError !== undefined;
   memory.lastSuccessMs = nowMs;
   memory.lastDegree = result.value;
   memory.lastError = undefined;
-  if (result.value.status === 'UNKNOWN' && !memory.warnedUnknownStatus) {
+  const status = result.value.status;
+  if (status === 'UNKNOWN') {
+    // A state this exporter does not know says nothing about the job's way: the watch stays as is.
+    if (memory.warnedUnknownStatus) return { change: wasFailing ? 'recovered' : undefined, completed: [] };
     memory.warnedUnknownStatus = true;
-    return 'unknown_status';
+    return { change: 'unknown_status', completed: [] };
   }
-  return wasFailing ? 'recovered' : undefined;
+  const { watch, completed } = watchJob(memory.watch, status, nowMs);
+  memory.watch = watch;
+  return { change: wasFailing ? 'recovered' : undefined, completed };
 }

@@ -1,6 +1,7 @@
 import type { CallRecorder } from '../dms/gated-call.js';
 import type { DmsError, JobDegree } from '../dms/types.js';
 import type { TrackedOrder } from '../orders.js';
+import type { JobTimes, Stage } from './job-watch.js';
 
 /** Why an order was answered without a DMS call of its own. */
 export type ReuseReason =
@@ -30,6 +31,8 @@ export interface OrderOutcome {
   readonly answer: OrderAnswer;
   /** Unix ms of the last valid answer ever received for this order, if any. */
   readonly lastSuccessMs: number | undefined;
+  /** What the exporter has measured of the job's current run (job-watch.ts). */
+  readonly times: JobTimes;
 }
 
 export interface ScrapeResult {
@@ -38,7 +41,12 @@ export interface ScrapeResult {
   readonly timeoutMs: number;
 }
 
-/** Where the collector reports its DMS traffic and the answers it reused; implemented by the self metrics. */
+/**
+ * Where the collector reports its DMS traffic, the answers it reused, and the stages and jobs it saw
+ * end successfully (the baselines); implemented by the self metrics.
+ */
 export interface ScrapeRecorder extends CallRecorder {
   answerReused(reason: ReuseReason): void;
+  stageCompleted(profile: string, stage: Stage, seconds: number): void;
+  jobCompleted(profile: string, seconds: number): void;
 }

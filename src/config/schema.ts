@@ -12,6 +12,7 @@ import {
   pattern,
   text,
 } from 'yaml-files';
+import { consoleUrlOf, consoleUrlTemplate } from './console-url.js';
 import { Secret, type SecretSource } from './secret.js';
 
 // The configuration file's one schema: its types (z.output), defaults, rules and descriptions.
@@ -183,6 +184,11 @@ export const profileShape = {
     .describe(
       'File holding the password for the user named in `proxy`; read when the configuration is loaded.',
     ),
+  console_url: consoleUrlTemplate()
+    .optional()
+    .describe(
+      'Link to a ticket in the DMS console, with `{order_id}` where the ticket id goes (e.g. `https://dms.example.com/orders/{order_id}`; `http` or `https` only). Shown on the landing page, in the dashboard and in alerts (`console_url` label of `order_info`). Left out: no link; nothing is guessed.',
+    ),
 };
 
 const profileSchema = mapping(profileShape).transform((p) => ({
@@ -192,6 +198,7 @@ const profileSchema = mapping(profileShape).transform((p) => ({
   signatureAlgorithm: p.signature_algorithm,
   credentials: credentialsOf(p),
   discovery: p.discovery?.enabled === true ? p.discovery : undefined,
+  consoleUrl: p.console_url,
   proxy: {
     url: p.proxy === undefined ? undefined : new Secret(p.proxy),
     noProxy: p.no_proxy,
@@ -317,7 +324,9 @@ export const configSchema = mapping(
   const written = root.profiles ?? { [DEFAULT_PROFILE_NAME]: profileSchema.parse({}) };
   const profiles = new Map(Object.entries(written).map(([name, p]) => [name, { name, ...p }]));
   const orders = root.orders.map((o) => {
-    return { id: o.id, name: o.name, profile: o.profile, tid: o.tid ?? profiles.get(o.profile)?.tid };
+    const profile = profiles.get(o.profile);
+    const consoleUrl = consoleUrlOf(profile?.consoleUrl, o.id);
+    return { id: o.id, name: o.name, profile: o.profile, tid: o.tid ?? profile?.tid, consoleUrl };
   });
   return { profiles: profiles, scrape: root.scrape, orders };
 });

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { err, zonedTime, type Result, type ZonedTime } from 'yaml-files';
+import { consoleUrlOf } from '../config/console-url.js';
 import type { DiscoverySettings } from '../config/schema.js';
 import type { Gates } from '../dms/gates.js';
 import { callBefore, type CallRecorder } from '../dms/gated-call.js';
@@ -13,6 +14,7 @@ import {
 } from '../dms/types.js';
 import { ticketStatus, type TicketDetail, type TrackedOrder } from '../orders.js';
 import type { Clock } from '../util/clock.js';
+import { approvalTime } from './approval.js';
 import { listAllTickets } from './paging.js';
 import { selectTickets, type ListedTicket } from './select.js';
 
@@ -36,6 +38,8 @@ export interface DiscoveryRecorder {
 export interface DiscovererDeps {
   readonly profile: string;
   readonly tid: number | undefined;
+  /** The profile's console_url template, if any. */
+  readonly consoleUrl: string | undefined;
   readonly settings: DiscoverySettings;
   readonly access: () => ProfileAccess;
   readonly clock: Clock;
@@ -55,6 +59,8 @@ export interface DiscovererDeps {
 export class Discoverer {
   #orders: readonly TrackedOrder[] = [];
   readonly #details = new Map<number, TicketDetail>();
+  /** Each kept ticket's approval time, once known (it can only be read while the ticket runs). */
+  readonly #approvals = new Map<number, number>();
   #lastErrorCode: string | undefined;
   #truncated = false;
   #cancelTimer: (() => void) | undefined;
@@ -112,6 +118,7 @@ export class Discoverer {
     await this.#askDetails(selection.kept, deadlineMs);
     if (this.#stopped) return;
     this.#orders = selection.kept.map((t) => this.#toOrder(t));
+    this.#keepApprovalsOf(this.#orders);
     this.#reportTruncation(selection.leftOut);
     if (this.#lastErrorCode !== undefined) this.deps.logger.info({ profile }, 'ticket discovery works again');
     this.#lastErrorCode = undefined;
@@ -205,22 +212,38 @@ export class Discoverer {
     }
   }
 
-  #toOrder({ summary, createdMs, lastModifiedMs }: ListedTicket): TrackedOrder {
+  #toOrder({ summary, lastModifiedMs }: ListedTicket): TrackedOrder {
+    const id = summary.orderId;
+    const status = ticketStatus(summary.statusCode);
+    const approvedMs = approvalTime(
+      this.#approvals.get(id),
+      status,
+      this.#zone.parse(summary.lastModifyTime),
+    );
+    if (approvedMs !== undefined) this.#approvals.set(id, approvedMs);
     return {
-      id: summary.orderId,
+      id,
       name: '',
       profile: this.deps.profile,
       tid: this.deps.tid,
+      consoleUrl: consoleUrlOf(this.deps.consoleUrl, id),
       source: 'discovery',
       ticket: {
-        status: ticketStatus(summary.statusCode),
+        status,
         committer: summary.committer,
         comment: summary.comment,
-        createdMs,
+        // Read again: the listed time falls back to now for sorting, which is no creation time.
+        createdMs: this.#zone.parse(summary.createTime),
         lastModifiedMs,
-        detail: this.#details.get(summary.orderId),
+        approvedMs,
+        detail: this.#details.get(id),
       },
     };
+  }
+
+  #keepApprovalsOf(orders: readonly TrackedOrder[]): void {
+    const kept = new Set(orders.map((o) => o.id));
+    for (const id of this.#approvals.keys()) if (!kept.has(id)) this.#approvals.delete(id);
   }
 
   #failed(error: DmsError, seconds: number): void {

@@ -46,6 +46,7 @@ export class DiscoveryService {
       const discoverer = new Discoverer({
         profile: name,
         tid: profile.tid,
+        consoleUrl: profile.consoleUrl,
         settings: profile.discovery,
         access: () => this.#access(name),
         clock: this.deps.clock,
@@ -70,13 +71,14 @@ export class DiscoveryService {
   }
 }
 
-/** What a discoverer depends on: its settings, and the profile's endpoint and tenant. */
-function keyOf({ discovery, endpoint, tid }: Profile): string {
+/** What a discoverer depends on: its settings, and the profile's endpoint, tenant and console link. */
+function keyOf({ discovery, endpoint, tid, consoleUrl }: Profile): string {
   return JSON.stringify({
     ...discovery,
     includeComment: discovery?.includeComment?.source,
     excludeComment: discovery?.excludeComment?.source,
     endpoint,
     tid,
+    consoleUrl,
   });
 }

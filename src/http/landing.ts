@@ -109,7 +109,7 @@ function renderRow({ order, memory }: LandingEntry, scrapes: ScrapeTimes, nowMs:
       ? ''
       : `<div class="sub">answered ${ago(nowMs - memory.lastSuccessMs)}</div>`;
   const cells = [
-    `<td class="id">${escapeHtml(String(order.id))}<div class="sub">${order.source}</div></td>`,
+    `<td class="id">${idCell(order)}<div class="sub">${order.source}</div></td>`,
     `<td>${clipped('name', order.name)}</td>`,
     `<td><span class="status ${statusClass}" data-status="${escapeHtml(status)}">${escapeHtml(status)}</span>${error}${answered}</td>`,
     `<td>${progress('List', degree?.listRatio)}</td>`,
@@ -130,6 +130,12 @@ function statusText(order: TrackedOrder, memory: Readonly<OrderMemory>, scrapes:
   if (memory.lastDegree !== undefined) return memory.lastDegree.status;
   if (memory.lastError !== undefined) return 'no valid answer yet';
   return scrapes.last === undefined ? 'waiting for the first scrape' : 'not in a scrape yet';
+}
+
+/** The order id, a link to its ticket when the profile has a console_url. */
+function idCell(order: TrackedOrder): string {
+  const id = escapeHtml(String(order.id));
+  return order.consoleUrl === undefined ? id : `<a href="${escapeHtml(order.consoleUrl)}">${id}</a>`;
 }
 
 type Ticket = TrackedOrder['ticket'];

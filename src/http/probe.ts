@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import { err, ok, type Result } from 'yaml-files';
 import { DEFAULT_PROFILE_NAME } from '../config/schema.js';
 import type { Collector } from '../collector/collector.js';
+import { consoleUrlOf } from '../config/console-url.js';
 import type { TrackedOrder } from '../orders.js';
 import type { ScrapeRenderer } from '../metrics/render.js';
 import type { RuntimeStore } from '../runtime.js';
@@ -122,17 +123,19 @@ class UnknownOrders {
     profile: string,
     config: {
       scrape: { probeUnknownOrders: number };
-      profiles: ReadonlyMap<string, { tid: number | undefined }>;
+      profiles: ReadonlyMap<string, { tid: number | undefined; consoleUrl: string | undefined }>;
     },
     onEvicted: (order: TrackedOrder) => void,
   ): TrackedOrder {
     const cap = config.scrape.probeUnknownOrders;
     const key = `${profile}\u0000${id}`;
+    const known = config.profiles.get(profile);
     const order = this.#orders.get(key) ?? {
       id,
       name: '',
       profile,
-      tid: config.profiles.get(profile)?.tid,
+      tid: known?.tid,
+      consoleUrl: consoleUrlOf(known?.consoleUrl, id),
       source: 'probe' as const,
     };
     this.#orders.delete(key);

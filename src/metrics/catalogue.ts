@@ -23,7 +23,7 @@ export const METRICS = {
   },
   orderInfo: {
     name: `${PREFIX}order_info`,
-    help: 'Followed data-tracking orders (always 1): display name, profile, tenant id, source (config or discovery) and, for discovered tickets, committer, comment (cut to 120 characters) and database.',
+    help: "Followed data-tracking orders (always 1): display name, profile, tenant id, source (config or discovery), for discovered tickets committer, comment (cut to 120 characters) and database, and the ticket's link when the profile has a console_url.",
   },
   orderErrorInfo: {
     name: `${PREFIX}order_error_info`,
@@ -44,6 +44,30 @@ export const METRICS = {
   trackedTables: {
     name: `${PREFIX}tracked_tables`,
     help: 'Number of tables a discovered ticket tracks (GetDataTrackOrderDetail TableNames).',
+  },
+  jobStatusSince: {
+    name: `${PREFIX}job_status_since_timestamp_seconds`,
+    help: 'When the job entered its current state, Unix time, dated halfway between the last answer before the change and the first after it. Absent until the exporter sees a change (a job already in its state when the exporter started, or a change hidden by a gap of more than 10 minutes between answers).',
+  },
+  jobStarted: {
+    name: `${PREFIX}job_started_timestamp_seconds`,
+    help: 'When the job left INIT (the start of its list stage), Unix time, dated as job_status_since_timestamp_seconds. Absent when the exporter did not see it.',
+  },
+  stageDuration: {
+    name: `${PREFIX}stage_duration_seconds`,
+    help: "How long each stage of the job's current run took, success or failure, once it ended: from the end of the stage before (for list, the job leaving INIT) to the end of its own work. Only stages whose both ends the exporter saw.",
+  },
+  jobDuration: {
+    name: `${PREFIX}job_duration_seconds`,
+    help: 'How long a finished job took, from leaving INIT to its final state. Only when the exporter saw both.',
+  },
+  ticketCreated: {
+    name: `${PREFIX}ticket_created_timestamp_seconds`,
+    help: "When a discovered ticket was submitted: ListOrders' CreateTime, Unix time.",
+  },
+  ticketApproved: {
+    name: `${PREFIX}ticket_approved_timestamp_seconds`,
+    help: "When a discovered ticket was approved, as ListOrders tells it (DMS reports no approval time): its LastModifyTime as first seen approved (the approval) or processing (the job's start, at or after the approval). Absent for a ticket never seen in either state.",
   },
   scrapeDuration: {
     name: `${PREFIX}scrape_duration_seconds`,
@@ -76,6 +100,14 @@ export const METRICS = {
   rateLimitWait: {
     name: `${PREFIX}rate_limit_wait_seconds`,
     help: "Time DMS calls waited for their profile's client-side rate limit (profiles.<name>.rate_limit).",
+  },
+  completedStageDuration: {
+    name: `${PREFIX}completed_stage_duration_seconds`,
+    help: 'Durations of job stages that ended successfully while the exporter watched both their ends, by profile and stage (the baseline of the ETA rules).',
+  },
+  completedJobDuration: {
+    name: `${PREFIX}completed_job_duration_seconds`,
+    help: 'Durations of jobs that reached FILTER_SUCCESS while the exporter watched them from leaving INIT, by profile.',
   },
   discoveredOrders: {
     name: `${PREFIX}discovered_orders`,

@@ -8,7 +8,8 @@ import {
   gaugeHeader,
   type ExpositionFormat,
 } from './exposition.js';
-import { ORDER_FAMILIES, createOrderTextCache, type OrderText } from './order-text.js';
+import { ORDER_FAMILIES } from './order-lines.js';
+import { createOrderTextCache, type OrderText } from './order-text.js';
 import type { SelfMetrics } from './self-metrics.js';
 
 const FAMILY_HEADERS = ORDER_FAMILIES.map((family) => gaugeHeader(family.metric));

@@ -6,6 +6,7 @@ import {
   collectDefaultMetrics,
   type RegistryContentType,
 } from 'prom-client';
+import { STAGES } from '../collector/job-watch.js';
 import { REUSE_REASONS, type ScrapeRecorder } from '../collector/types.js';
 import type { DiscoveryRecorder } from '../discovery/discoverer.js';
 import { ACTIONS } from '../dms/types.js';
@@ -24,13 +25,18 @@ export interface SelfMetrics {
   readonly recorder: ScrapeRecorder;
   readonly discovery: DiscoveryRecorder;
   configLoaded(success: boolean, nowMs: number): void;
+  /**
+   * The profiles of the configuration in force: their duration histograms start at zero (so that
+   * increase() counts a profile's first completed stage), a removed profile's go.
+   */
+  profilesFollowed(profiles: Iterable<string>): void;
   /** The TLS server certificate in use expires at `notAfterMs`. */
   tlsCertificateLoaded(notAfterMs: number): void;
 }
 
 type SelfRegistry = ScrapeRecorder &
   DiscoveryRecorder &
-  Pick<SelfMetrics, 'configLoaded' | 'tlsCertificateLoaded'> & {
+  Pick<SelfMetrics, 'configLoaded' | 'profilesFollowed' | 'tlsCertificateLoaded'> & {
     readonly registry: Registry<RegistryContentType>;
   };
 
@@ -51,12 +57,18 @@ export function createSelfMetrics(build: BuildInfo): SelfMetrics {
       answerReused: (...args) => both.forEach((set) => set.answerReused(...args)),
       retried: (...args) => both.forEach((set) => set.retried(...args)),
       rateLimitWaited: (...args) => both.forEach((set) => set.rateLimitWaited(...args)),
+      stageCompleted: (...args) => both.forEach((set) => set.stageCompleted(...args)),
+      jobCompleted: (...args) => both.forEach((set) => set.jobCompleted(...args)),
     },
     discovery: {
       discoveryFinished: (...args) => both.forEach((set) => set.discoveryFinished(...args)),
       discoveryStopped: (...args) => both.forEach((set) => set.discoveryStopped(...args)),
     },
     configLoaded: (...args) => both.forEach((set) => set.configLoaded(...args)),
+    profilesFollowed: (profiles) => {
+      const names = [...profiles];
+      both.forEach((set) => set.profilesFollowed(names));
+    },
     tlsCertificateLoaded: (...args) => both.forEach((set) => set.tlsCertificateLoaded(...args)),
   };
 }
@@ -67,6 +79,7 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
   const api = apiMetrics(registers);
+  const durations = durationMetrics(registers);
   const discovery = discoveryMetrics(registers);
   const reloadOk = new Gauge({ ...METRICS.configReloadSuccessful, registers });
   const reloadTime = new Gauge({ ...METRICS.configReloadTimestamp, registers });
@@ -79,6 +92,7 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
   return {
     registry,
     ...api,
+    ...durations,
     ...discovery,
     configLoaded(success, nowMs) {
       reloadOk.set(success ? 1 : 0);
@@ -88,7 +102,9 @@ function createSelfRegistry(build: BuildInfo, contentType: RegistryContentType):
   };
 }
 
-function apiMetrics(registers: Registry<RegistryContentType>[]): ScrapeRecorder {
+function apiMetrics(
+  registers: Registry<RegistryContentType>[],
+): Omit<ScrapeRecorder, 'stageCompleted' | 'jobCompleted'> {
   const requests = new Counter({ ...METRICS.apiRequests, labelNames: ['action'], registers });
   const errors = new Counter({ ...METRICS.apiRequestErrors, labelNames: ['action', 'code'], registers });
   const duration = new Histogram({
@@ -120,6 +136,46 @@ function apiMetrics(registers: Registry<RegistryContentType>[]): ScrapeRecorder 
     answerReused: (reason) => reused.inc({ reason }),
     retried: (action, code) => retries.inc({ action, code }),
     rateLimitWaited: (profile, seconds) => rateLimitWait.observe({ profile }, seconds),
+  };
+}
+
+/** Stages and jobs last from seconds to a day. */
+const DURATION_BUCKETS = [30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 86400];
+
+/** The baselines: how long stages and jobs that ended successfully took, per profile. */
+function durationMetrics(
+  registers: Registry<RegistryContentType>[],
+): Pick<ScrapeRecorder, 'stageCompleted' | 'jobCompleted'> & Pick<SelfMetrics, 'profilesFollowed'> {
+  const stages = new Histogram({
+    ...METRICS.completedStageDuration,
+    labelNames: ['profile', 'stage'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const jobs = new Histogram({
+    ...METRICS.completedJobDuration,
+    labelNames: ['profile'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  let followed = new Set<string>();
+  return {
+    stageCompleted: (profile, stage, seconds) => stages.observe({ profile, stage }, seconds),
+    jobCompleted: (profile, seconds) => jobs.observe({ profile }, seconds),
+    profilesFollowed(profiles) {
+      const next = new Set(profiles);
+      for (const profile of followed) {
+        if (next.has(profile)) continue;
+        jobs.remove({ profile });
+        for (const stage of STAGES) stages.remove({ profile, stage });
+      }
+      for (const profile of next) {
+        if (followed.has(profile)) continue;
+        jobs.zero({ profile });
+        for (const stage of STAGES) stages.zero({ profile, stage });
+      }
+      followed = next;
+    },
   };
 }
 

@@ -82,6 +82,13 @@ class CountingRecorder implements ScrapeRecorder {
   rateLimitWaited(_profile: string, seconds: number): void {
     this.waits.push(seconds);
   }
+  completed: string[] = [];
+  stageCompleted(profile: string, stage: string, seconds: number): void {
+    this.completed.push(`${profile} ${stage} ${seconds}`);
+  }
+  jobCompleted(profile: string, seconds: number): void {
+    this.completed.push(`${profile} job ${seconds}`);
+  }
 }
 
 function degree(status: JobStatus, ratio = 0.5): JobDegree {
@@ -104,7 +111,14 @@ const FINISHED = ok(degree('FILTER_SUCCESS', 1));
 const SETTINGS: ScrapeSettings = { ...DEFAULT_SCRAPE_SETTINGS, minIntervalMs: 0, maxAgeMs: 0 };
 
 function orders(...ids: number[]): TrackedOrder[] {
-  return ids.map((id) => ({ id, name: '', profile: 'default', tid: undefined, source: 'config' }));
+  return ids.map((id) => ({
+    id,
+    name: '',
+    profile: 'default',
+    tid: undefined,
+    consoleUrl: undefined,
+    source: 'config',
+  }));
 }
 
 function setup(options: { settings?: Partial<ScrapeSettings>; rateLimit?: RateLimit; random?: number } = {}) {
@@ -423,5 +437,38 @@ describe('collector', () => {
     dms.answer(1, RUNNING);
     await scrape;
     expect(clock.pending).toBe(0);
+  });
+
+  it('dates the job from its answers, and reports each stage and job that ended well, by profile', async () => {
+    const { clock, dms, recorder, collector, target } = setup();
+    const t = target(orders(1));
+    const answerWith = async (status: JobStatus) => {
+      const scrape = collector.collect(t, 10_000);
+      await settle();
+      dms.answer(1, ok(degree(status)));
+      const [outcome] = (await scrape).outcomes;
+      clock.advance(60_000);
+      return outcome?.times;
+    };
+    expect(await answerWith('INIT')).toEqual({
+      statusSinceMs: undefined,
+      startedMs: undefined,
+      stageMs: {},
+      jobMs: undefined,
+    });
+    const start = clock.now() - 30_000;
+    await answerWith('LISTING');
+    // A state this exporter does not know says nothing about the job's way.
+    await answerWith('UNKNOWN');
+    await answerWith('LISTING');
+    expect(await answerWith('LIST_SUCCESS')).toMatchObject({ startedMs: start, stageMs: { list: 180_000 } });
+    for (const status of ['DOWNLOADING', 'DOWNLOAD_SUCCESS', 'FILTERING', 'FILTER_SUCCESS'] as const)
+      await answerWith(status);
+    expect(recorder.completed).toEqual([
+      'default list 180',
+      'default download 120',
+      'default filter 120',
+      'default job 420',
+    ]);
   });
 });

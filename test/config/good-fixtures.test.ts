@@ -31,6 +31,7 @@ const IMPLICIT_DEFAULT: Profile = {
   rateLimit: undefined,
   proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
   discovery: undefined,
+  consoleUrl: undefined,
 };
 
 describe('good config fixtures', () => {
@@ -131,8 +132,20 @@ describe('good config fixtures', () => {
       expect(revealed(p.credentials.securityToken)).toBe('sekrit-env-token');
     });
 
+    it('links each order of a profile with a console_url to its ticket, and no other order', () => {
+      expect(profile(config, 'default').consoleUrl).toBe(
+        'https://dms.example.com/#/ticket/{order_id}?source={order_id}',
+      );
+      expect(config.orders.map((o) => o.consoleUrl)).toEqual([
+        'https://dms.example.com/#/ticket/3212345?source=3212345',
+        'https://dms.example.com/#/ticket/3212346?source=3212346',
+        undefined,
+        undefined,
+      ]);
+    });
+
     it('inherits the profile tid unless the order sets its own, and keeps $${ literal', () => {
-      expect(config.orders).toEqual([
+      expect(config.orders.map(({ consoleUrl: _link, ...order }) => order)).toEqual([
         { id: 3212345, name: 'prod-orders-rollback', profile: 'default', tid: 3000 },
         { id: 3212346, name: '', profile: 'default', tid: 4000 },
         { id: 9007199254740991, name: 'price-${not-a-variable}', profile: 'sts', tid: undefined },

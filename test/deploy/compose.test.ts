@@ -132,26 +132,26 @@ describe('compose.yaml', () => {
     );
   });
 
-  it("mounts the shipped alert rules where Prometheus' rule_files looks", () => {
+  it("mounts the shipped alert and recording rules where Prometheus' rule_files looks", () => {
     expect(flagValue('prometheus', 'config.file')).toBe('/etc/prometheus/prometheus.yml');
-    for (const file of prometheusConfig.rule_files) {
-      expect(mountedSource('prometheus', posix.join('/etc/prometheus', file))).toBe(
-        './prometheus/alerts.yml',
-      );
-    }
+    expect(
+      prometheusConfig.rule_files.map((file) =>
+        mountedSource('prometheus', posix.join('/etc/prometheus', file)),
+      ),
+    ).toEqual(['./prometheus/alerts.yml', './prometheus/rules.yml']);
   });
 
   it('passes promtool check config, rules included, as the Prometheus container sees it', () => {
     const dir = containerView('prometheus', '/etc/prometheus', join(workDir, 'prometheus'));
     const result = runTool('promtool', ['check', 'config', 'prometheus.yml'], dir);
-    expect(result.output).toContain('SUCCESS: 1 rule files found');
+    expect(result.output).toContain('SUCCESS: 2 rule files found');
     expect(result.status, result.output).toBe(0);
   });
 
-  it('passes amtool check-config with the mounted Alertmanager config', () => {
+  it('passes amtool check-config with the mounted Alertmanager config and its templates', () => {
     const dir = containerView('alertmanager', '/etc/alertmanager', join(workDir, 'alertmanager'));
     const result = runTool('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
-    expect(result.output).toContain('SUCCESS');
+    expect(result.output).toContain(' - 1 templates\n  SUCCESS');
     expect(result.status, result.output).toBe(0);
   });
 

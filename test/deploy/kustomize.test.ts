@@ -20,7 +20,12 @@ if (KUBECTL_MISSING !== undefined) {
   );
 }
 
-const alertsFile = parse(readFileSync('prometheus/alerts.yml', 'utf8')) as { groups: unknown };
+/** prometheus/rules.yml's groups, then prometheus/alerts.yml's, as the PrometheusRule carries them. */
+const ruleFiles = {
+  groups: ['prometheus/rules.yml', 'prometheus/alerts.yml'].flatMap(
+    (file) => (parse(readFileSync(file, 'utf8')) as { groups: unknown[] }).groups,
+  ),
+};
 
 interface Container {
   name: string;
@@ -67,7 +72,7 @@ describe.skipIf(KUBECTL_MISSING !== undefined)('kubectl kustomize', () => {
   });
 
   it('renders a PrometheusRule equal to prometheus/alerts.yml', () => {
-    expect(findObject(base, 'PrometheusRule', 'dms-datatrack-exporter').spec).toEqual(alertsFile);
+    expect(findObject(base, 'PrometheusRule', 'dms-datatrack-exporter').spec).toEqual(ruleFiles);
   });
 
   it('mounts the generated (hash-suffixed) config ConfigMap', () => {
@@ -114,7 +119,7 @@ describe.skipIf(KUBECTL_MISSING !== undefined)('kubectl kustomize', () => {
     });
     const service = findObject(production, 'Service', 'dms-datatrack-exporter');
     expect(service.metadata.labels?.[monitor.jobLabel]).toBe(SCRAPE_JOB);
-    expect(findObject(production, 'PrometheusRule', 'dms-datatrack-exporter').spec).toEqual(alertsFile);
+    expect(findObject(production, 'PrometheusRule', 'dms-datatrack-exporter').spec).toEqual(ruleFiles);
   });
 
   describe('production overlay with the access-key component', () => {

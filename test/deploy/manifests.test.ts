@@ -13,7 +13,7 @@ import {
   RRSA_ROLE_ANNOTATION,
   SCRAPE_JOB,
 } from '../../deploy/src/constants.js';
-import { alertGroups, dashboardConfigMap, serviceMonitor } from '../../deploy/src/monitoring.js';
+import { dashboardConfigMap, ruleGroups, serviceMonitor } from '../../deploy/src/monitoring.js';
 import { service } from '../../deploy/src/network.js';
 import { productionServiceMonitor, WEB_CONFIG_YML } from '../../deploy/src/overlays.js';
 import { baseObjects, KUBERNETES_DIR, renderManifests } from '../../deploy/src/render.js';
@@ -122,11 +122,13 @@ describe('monitoring objects', () => {
     ]);
   });
 
-  it('carry prometheus/alerts.yml unchanged in the committed PrometheusRule', () => {
-    const fromFile = (parse(readFileSync('prometheus/alerts.yml', 'utf8')) as { groups: unknown }).groups;
+  it('carry prometheus/rules.yml and prometheus/alerts.yml unchanged in the committed PrometheusRule', () => {
+    const fromFiles = ['prometheus/rules.yml', 'prometheus/alerts.yml'].flatMap(
+      (file) => (parse(readFileSync(file, 'utf8')) as { groups: unknown[] }).groups,
+    );
     const committed = parseObjects(readFileSync(`${KUBERNETES_DIR}/base/prometheusrule.yaml`, 'utf8'));
-    expect(committed[0]?.spec).toEqual({ groups: fromFile });
-    expect(alertGroups()).toEqual(fromFile);
+    expect(committed[0]?.spec).toEqual({ groups: fromFiles });
+    expect(ruleGroups()).toEqual(fromFiles);
   });
 
   it('ship the committed dashboard JSON with the Grafana sidecar label', () => {

@@ -33,6 +33,7 @@ describe('Discoverer', () => {
     const discoverer = new Discoverer({
       profile: 'default',
       tid: undefined,
+      consoleUrl: undefined,
       settings: settings(),
       access: () => {
         runs++;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.js';
-import { waitFor } from '../support/services.js';
+import { afterDiscoveryRun } from '../support/discovery.js';
 import { startGateway, type Gateway, type GatewayMode } from '../support/gateway.js';
 import { TEST_KEY, sampleValue, scenarioFromYaml, startStack, type Stack } from '../support/stack.js';
 
@@ -67,27 +67,10 @@ async function discoveryStack(configText = CONFIG): Promise<{ stack: Stack; cloc
 const orderIds = (text: string): number[] =>
   [...text.matchAll(/^aliyun_dms_datatrack_order_info\{order_id="(\d+)"/gm)].map((m) => Number(m[1])).sort();
 
-/** Waits (bounded) for the discovery run started by the clock to be visible in a scrape. */
-async function afterRun(s: Stack, runs: number): Promise<string> {
-  return waitFor(
-    `discovery run ${runs}`,
-    async () => {
-      const { text } = await s.scrape();
-      const count = sampleValue(
-        text,
-        'aliyun_dms_datatrack_discovery_duration_seconds_count{profile="default"}',
-      );
-      return count === runs ? text : undefined;
-    },
-    10_000,
-    20,
-  );
-}
-
 describe('ticket discovery (no orders in the config)', () => {
   it('follows every DATA_TRACK ticket of the lookback window, over several pages, and nothing else', async () => {
     const { stack: s } = await discoveryStack();
-    const text = await afterRun(s, 1);
+    const text = await afterDiscoveryRun(s, 1);
     // 13 is excluded by its comment, 18 is older than the lookback, 21 and 22 are other kinds.
     expect(orderIds(text)).toEqual([11, 12, 14, 16, 17]);
     expect(sampleValue(text, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(5);
@@ -114,11 +97,11 @@ describe('ticket discovery (no orders in the config)', () => {
     );
     const without = (text: string) =>
       sampleValue(text, 'aliyun_dms_datatrack_discovery_orders_without_detail{profile="default"}');
-    const first = await afterRun(s, 1);
+    const first = await afterDiscoveryRun(s, 1);
     expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(2);
     expect(without(first)).toBe(3);
     clock.advance(5 * 60_000); // 09:05: ticket 15 is new, 3 of the first 5 still wait
-    const second = await afterRun(s, 2);
+    const second = await afterDiscoveryRun(s, 2);
     expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(4);
     expect(orderIds(second)).toEqual([11, 12, 14, 15, 16, 17]);
     expect(without(second)).toBe(2);
@@ -128,7 +111,7 @@ describe('ticket discovery (no orders in the config)', () => {
     const { stack: s } = await discoveryStack(
       CONFIG.replace('page_size: 3', 'page_size: 3, details_per_run: 0'),
     );
-    const text = await afterRun(s, 1);
+    const text = await afterDiscoveryRun(s, 1);
     expect(orderIds(text)).toEqual([11, 12, 14, 16, 17]);
     expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(0);
     expect(sampleValue(text, 'aliyun_dms_datatrack_discovery_orders_without_detail{profile="default"}')).toBe(
@@ -138,19 +121,19 @@ describe('ticket discovery (no orders in the config)', () => {
 
   it('picks up a ticket created mid-run within one interval, and drops a finished one after keep_finished_for', async () => {
     const { stack: s, clock } = await discoveryStack();
-    await afterRun(s, 1);
+    await afterDiscoveryRun(s, 1);
     clock.advance(5 * 60_000); // 09:05: ticket 15 exists since 09:02; 16 finished at 09:00:30
-    const second = await afterRun(s, 2);
+    const second = await afterDiscoveryRun(s, 2);
     expect(orderIds(second)).toEqual([11, 12, 14, 15, 16, 17]);
     clock.advance(5 * 60_000); // 09:10: 16 finished more than 8 minutes ago
-    const third = await afterRun(s, 3);
+    const third = await afterDiscoveryRun(s, 3);
     expect(orderIds(third)).toEqual([11, 12, 14, 15, 17]);
     expect(third).not.toContain('order_id="16"');
   });
 
   it('keeps its list and timer through a reload that changes nothing, and starts over when its settings change', async () => {
     const { stack: s } = await discoveryStack();
-    await afterRun(s, 1);
+    await afterDiscoveryRun(s, 1);
     const listed = s.simulator.callCount({ action: 'ListOrders' });
     expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
     const same = (await s.scrape()).text;
@@ -159,7 +142,7 @@ describe('ticket discovery (no orders in the config)', () => {
     expect(s.simulator.callCount({ action: 'ListOrders' })).toBe(listed);
     s.setConfigText(CONFIG.replace("exclude_comment: '^test'", "exclude_comment: '^(test|price)'"));
     expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
-    const changed = await afterRun(s, 2);
+    const changed = await afterDiscoveryRun(s, 2);
     expect(orderIds(changed)).toEqual([11, 14, 16, 17]);
     expect(sampleValue(changed, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(4);
   });
@@ -170,7 +153,7 @@ describe('ticket discovery (no orders in the config)', () => {
       '    rate_limit: { requests_per_second: 1000 }\n    discovery:',
     );
     const { stack: s } = await discoveryStack(limited);
-    const text = await afterRun(s, 1);
+    const text = await afterDiscoveryRun(s, 1);
     const calls = ['ListOrders', 'GetDataTrackOrderDetail', 'GetDataTrackJobDegree'].map((action) =>
       sampleValue(text, `aliyun_dms_datatrack_api_requests_total{action="${action}"}`),
     );
@@ -184,15 +167,15 @@ describe('ticket discovery (no orders in the config)', () => {
 
   it('keeps the last good list while ListOrders fails, counting the failures by code', async () => {
     const { stack: s, clock } = await discoveryStack();
-    await afterRun(s, 1);
+    await afterDiscoveryRun(s, 1);
     clock.advance(5 * 60_000);
-    await afterRun(s, 2);
+    await afterDiscoveryRun(s, 2);
     clock.advance(5 * 60_000);
-    await afterRun(s, 3);
+    await afterDiscoveryRun(s, 3);
     clock.advance(5 * 60_000);
-    await afterRun(s, 4);
+    await afterDiscoveryRun(s, 4);
     clock.advance(6 * 60_000); // 09:21: ListOrders answers 503 until 09:26
-    const failing = await afterRun(s, 5);
+    const failing = await afterDiscoveryRun(s, 5);
     expect(orderIds(failing)).toEqual([11, 12, 14, 15, 17]);
     expect(
       sampleValue(
@@ -310,7 +293,7 @@ describe('a discovery run stopped by turning discovery off', () => {
     { waitingFor: 'its last page', released: 1 },
   ])('reports nothing once it ends, when stopped waiting for $waitingFor', async ({ released }) => {
     const { stack: s, clock, gateway: g } = await gatedStack('forward');
-    const first = await afterRun(s, 1);
+    const first = await afterDiscoveryRun(s, 1);
     expect(sampleValue(first, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
     g.mode = 'hold';
     clock.advance(5 * 60_000);
@@ -333,13 +316,13 @@ describe('a discovery run stopped by turning discovery off', () => {
 describe('a discovery run at its deadline', () => {
   it('gives up the page it waits for, counts the failure and keeps the last list', async () => {
     const { stack: s, clock, gateway: g } = await gatedStack('forward');
-    await afterRun(s, 1);
+    await afterDiscoveryRun(s, 1);
     g.mode = 'hold';
     clock.advance(5 * 60_000);
     const page = await within('page 1', g.held(1));
     clock.advance(120_000); // a run never takes longer than two minutes
     await within('the run to give up page 1', page.abandoned);
-    const text = await afterRun(s, 2);
+    const text = await afterDiscoveryRun(s, 2);
     expect(sampleValue(text, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
     expect(
       sampleValue(text, 'aliyun_dms_datatrack_discovery_errors_total{profile="default",code="timeout"}'),

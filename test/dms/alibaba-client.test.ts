@@ -63,6 +63,7 @@ function profile(
     rateLimit: undefined,
     proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
     discovery: undefined,
+    consoleUrl: undefined,
   };
 }
 

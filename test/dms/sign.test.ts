@@ -124,6 +124,7 @@ function viaExporter(
       },
       rateLimit: undefined,
       proxy: { url: undefined, noProxy: undefined, passwordFile: undefined },
+      consoleUrl: undefined,
       discovery: undefined,
     },
     { userAgent: '' },

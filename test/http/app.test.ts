@@ -19,6 +19,11 @@ const ORDER_FAMILIES = [
   'aliyun_dms_datatrack_last_success_timestamp_seconds',
   'aliyun_dms_datatrack_order_info',
   'aliyun_dms_datatrack_order_error_info',
+  // Empty in one scrape: a job's times are known only once the exporter has seen it change.
+  'aliyun_dms_datatrack_job_status_since_timestamp_seconds',
+  'aliyun_dms_datatrack_job_started_timestamp_seconds',
+  'aliyun_dms_datatrack_stage_duration_seconds',
+  'aliyun_dms_datatrack_job_duration_seconds',
 ];
 
 let stack: Stack | undefined;

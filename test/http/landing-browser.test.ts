@@ -162,10 +162,13 @@ describe('landing page in headless Chromium', () => {
       ['104', 'finished', 'FILTER_SUCCESS'],
       ['105', 'download-failed', 'DOWNLOAD_FAIL'],
       ['106', 'filter-failed', 'FILTER_FAIL'],
-    ]) {
+    ] as const) {
+      // The legacy profile of the golden config has a console_url: its orders' ids link to their tickets.
+      const link = `https://dms.example.com/ticket\\?order_id=${id}&amp;from=golden`;
+      const cell = id === '103' || id === '106' ? `<a href="${link}">${id}</a>` : id;
       expect(dom).toMatch(
         new RegExp(
-          `<tr data-order-id="${id}"[^>]*><td class="id">${id}<div class="sub">config</div></td><td><div class="name clip" title="${name}">${name}</div></td><td><span [^>]*data-status="${status}"`,
+          `<tr data-order-id="${id}"[^>]*><td class="id">${cell}<div class="sub">config</div></td><td><div class="name clip" title="${name}">${name}</div></td><td><span [^>]*data-status="${status}"`,
         ),
       );
     }

@@ -5,7 +5,7 @@ import { sampleValue, scenarioFromYaml, scenarioYaml, startStack, type Stack } f
 
 const CONFIG = (scrape = ''): string => `profiles:
   default: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
-  other: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
+  other: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}', console_url: 'https://dms.example.com/t/{order_id}' }
 scrape: { min_interval: 1h${scrape} }
 orders:
   - { id: 1, name: first }
@@ -128,7 +128,11 @@ describe('GET /probe', () => {
     // Remembered while it is probed: min_interval (1h) answers the second probe.
     await get(s, '/probe?target=4');
     expect(s.simulator.callCount({ orderId: 4 })).toBe(1);
-    expect((await get(s, '/probe?target=5&profile=other')).status).toBe(200);
+    const five = await get(s, '/probe?target=5&profile=other');
+    expect(five.status).toBe(200);
+    // Its profile links tickets to the console: the probed order is linked too.
+    expect(five.text).toContain('order_id="5",name="",profile="other",tid="",source="probe"');
+    expect(five.text).toContain('console_url="https://dms.example.com/t/5"');
     expect((await get(s, '/probe?target=5&profile=nope')).status).toBe(400);
     // Order 4 was forgotten when 5 came: asking again is a new DMS call.
     await get(s, '/probe?target=4');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrderOutcome, ScrapeResult } from '../../src/collector/types.js';
 import type { Ratio } from '../../src/dms/types.js';
 import type { ExpositionFormat } from '../../src/metrics/exposition.js';
+import { UNMEASURED } from '../../src/collector/job-watch.js';
 import { createOrderTextCache } from '../../src/metrics/order-text.js';
 import { createScrapeRenderer } from '../../src/metrics/render.js';
 import { renderWithPromClient } from '../support/prom-client-render.js';
@@ -95,6 +96,10 @@ describe('rendering the order families ourselves', () => {
       '# EOF\n',
       'tid=""',
       'code=""',
+      'console_url="https://dms.example/',
+      'aliyun_dms_datatrack_stage_duration_seconds{order_id=',
+      'aliyun_dms_datatrack_job_status_since_timestamp_seconds{order_id=',
+      'aliyun_dms_datatrack_ticket_approved_timestamp_seconds{order_id=',
     ]) {
       expect(all).toContain(needle);
     }
@@ -141,10 +146,19 @@ const finishedDegree = {
 
 describe('the per-order text cache', () => {
   const random = seededRandom(42);
+  const config = {
+    id: 1,
+    name: 'one',
+    profile: 'default',
+    tid: undefined,
+    consoleUrl: undefined,
+    source: 'config',
+  } as const;
   const base: OrderOutcome = {
-    order: { id: 1, name: 'one', profile: 'default', tid: undefined, source: 'config' },
+    order: config,
     answer: { kind: 'failed', error: { code: 'timeout', message: '', requestId: undefined } },
     lastSuccessMs: 1_800_000_000_000,
+    times: UNMEASURED,
   };
 
   it('reuses the text of an order whose labels, answer and last success did not change', () => {
@@ -170,7 +184,8 @@ describe('the per-order text cache', () => {
       { ...base, order: { ...base.order, name: `${base.order.name}!` } },
       { ...base, order: { ...base.order, profile: 'other' } },
       { ...base, order: { ...base.order, tid: 7 } },
-      { ...base, order: { id: 1, name: 'one', profile: 'default', tid: undefined, source: 'probe' } },
+      { ...base, order: { ...config, source: 'probe' } },
+      { ...base, order: { ...config, consoleUrl: 'https://dms.example/1' } },
       { ...base, lastSuccessMs: 1_800_000_001_000 },
     ];
     for (const changed of changes) {
@@ -179,6 +194,19 @@ describe('the per-order text cache', () => {
       const held = cache.textsFor([base])[0];
       expect(cache.textsFor([changed])[0]).not.toBe(held);
     }
+  });
+
+  it("rebuilds a job's text when its times change, and only then", () => {
+    const cache = createOrderTextCache();
+    const finished: OrderOutcome = { ...base, answer: { kind: 'cached', degree: finishedDegree } };
+    const [first] = cache.textsFor([finished]);
+    expect(cache.textsFor([{ ...finished, answer: { kind: 'fresh', degree: finishedDegree } }])[0]).toBe(
+      first,
+    );
+    const measured = { ...finished, times: { ...UNMEASURED, statusSinceMs: 1_799_999_999_000 } };
+    const [second] = cache.textsFor([measured]);
+    expect(second).not.toEqual(first);
+    expect(cache.textsFor([measured])[0]).toBe(second);
   });
 
   it('keeps text only for the orders of the last scrape', () => {

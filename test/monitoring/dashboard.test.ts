@@ -19,6 +19,13 @@ interface LoosePanel {
 const panels = (committed.panels ?? []) as LoosePanel[];
 const dataPanels = panels.filter((panel) => panel.type !== 'row');
 
+/** The `count` panels after the row titled `title` (which must be a row). */
+function panelsOfRow(title: string, count: number): LoosePanel[] {
+  const row = panels.findIndex((panel) => panel.title === title);
+  expect(panels[row]?.type, title).toBe('row');
+  return panels.slice(row + 1, row + 1 + count);
+}
+
 describe('grafana/dms-data-tracking.json', () => {
   it('is exactly what grafana/dashboard.ts generates (run `npx tsx grafana/dashboard.ts` after a change)', () => {
     expect(committedText).toBe(renderDashboardJson());
@@ -68,7 +75,10 @@ describe('grafana/dms-data-tracking.json', () => {
       expect(panel.description?.length ?? 0, `${panel.title} description`).toBeGreaterThan(40);
       for (const target of panel.targets ?? []) {
         const expr = target.expr ?? '';
-        expect(expr, panel.title).toContain('job=~"$job",instance=~"$instance"');
+        // The baselines are recorded per job and profile or database, over every exporter of the job.
+        if (/^max by \(job, (profile|database)\)/.test(expr))
+          expect(expr, panel.title).toMatch(/\{job=~"\$job"[,}]/);
+        else expect(expr, panel.title).toContain('job=~"$job",instance=~"$instance"');
         if (
           /aliyun_dms_datatrack_(up|job_status|ticket_status|stage_completion_ratio|order_(error_)?info)\{/.test(
             expr,
@@ -98,36 +108,44 @@ describe('grafana/dms-data-tracking.json', () => {
   it('shows who committed each discovered ticket and its ticket state in the status table', () => {
     const status = dataPanels.find((panel) => panel.title === 'Current status');
     const expr = status?.targets?.[0]?.expr ?? '';
-    expect(expr).toContain('group_left (name, source, committer, comment)');
+    expect(expr).toContain('group_left (name, source, committer, comment, console_url)');
     expect(expr).toContain('group_left (ticket)');
     expect(expr).toContain('"NO_JOB"');
-    const columns = Object.values(status?.transformations?.[0]?.options.renameByName ?? {});
+    expect(status?.transformations?.map((t) => t.id)).toEqual(['merge', 'organize']);
+    const columns = Object.values(status?.transformations?.[1]?.options.renameByName ?? {});
     expect(columns).toEqual([
       'Order',
       'Name',
       'Status',
       'Ticket',
+      'ETA',
+      'Running for',
       'Committer',
       'Comment',
       'Source',
       'Exporter',
     ]);
+    // ETA from the recorded estimates, as a time; running for from the exporter's start of the job.
+    expect(status?.targets?.[1]?.expr).toContain('order:aliyun_dms_datatrack_job_remaining_seconds:estimate');
+    expect(status?.targets?.[1]?.expr).toMatch(/^\(time\(\) \+ \(/);
+    expect(status?.targets?.[2]?.expr).toMatch(
+      /^time\(\) - max by \(job, instance, order_id\) \(aliyun_dms_datatrack_job_started_timestamp_seconds\{/,
+    );
+    expect(committedText).toContain('"url": "${__data.fields.console_url}"');
     const waiting = dataPanels.find((panel) => panel.title === 'Waiting for approval');
     expect(waiting?.targets?.[0]?.expr).toContain('status="toaudit"} == 1');
     expect(waiting?.targets?.[0]?.expr).toContain('committer');
   });
 
   it('has a "Ticket discovery" row: tickets, left out, time since the last success, errors by code', () => {
-    const titles = panels.map((panel) => panel.title);
-    const row = titles.indexOf('Ticket discovery');
-    expect(panels[row]?.type).toBe('row');
-    expect(titles.slice(row + 1, row + 5)).toEqual([
+    const row = panelsOfRow('Ticket discovery', 4);
+    expect(row.map((panel) => panel.title)).toEqual([
       'Discovered tickets',
       'Tickets left out (max_orders)',
       'Since last successful discovery',
       'Discovery errors',
     ]);
-    const exprs = panels.slice(row + 1, row + 5).map((panel) => panel.targets?.[0]?.expr ?? '');
+    const exprs = row.map((panel) => panel.targets?.[0]?.expr ?? '');
     expect(exprs.map((expr) => /aliyun_dms_datatrack_discover\w+/.exec(expr)?.[0])).toEqual([
       'aliyun_dms_datatrack_discovered_orders',
       'aliyun_dms_datatrack_discovery_orders_left_out',
@@ -135,5 +153,22 @@ describe('grafana/dms-data-tracking.json', () => {
       'aliyun_dms_datatrack_discovery_errors_total',
     ]);
     expect(exprs[3]).toContain('by (instance, profile, code)');
+  });
+
+  it('has an "Estimates and durations" row: time left, elapsed vs usual, measured and usual durations', () => {
+    expect(panelsOfRow('Estimates and durations', 5).map((panel) => panel.title)).toEqual([
+      'Time left (estimate)',
+      'Elapsed vs usual duration',
+      'Measured durations',
+      'Usual durations per profile (7 days)',
+      'Usual durations per database',
+    ]);
+    const first = (title: string) => dataPanels.find((p) => p.title === title)?.targets?.[0]?.expr ?? '';
+    expect(first('Time left (estimate)')).toContain(
+      'order:aliyun_dms_datatrack_job_remaining_seconds:estimate',
+    );
+    expect(first('Elapsed vs usual duration')).toContain(
+      'order:aliyun_dms_datatrack_job_elapsed_seconds:ratio_to_mean7d',
+    );
   });
 });

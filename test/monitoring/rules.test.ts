@@ -14,9 +14,19 @@ interface AlertRule {
   annotations?: Record<string, string>;
 }
 
+interface RecordingRule {
+  record: string;
+  expr: string;
+}
+
 const rulesText = readFileSync('prometheus/alerts.yml', 'utf8');
 const groups = (parse(rulesText) as { groups: { name: string; rules: AlertRule[] }[] }).groups;
 const rules = groups.flatMap((group) => group.rules);
+
+const recordingText = readFileSync('prometheus/rules.yml', 'utf8');
+const recordingGroups = (parse(recordingText) as { groups: { name: string; rules: RecordingRule[] }[] })
+  .groups;
+const recordings = recordingGroups.flatMap((group) => group.rules);
 
 const RUNBOOKS = 'docs/runbooks.md';
 const runbookAnchors = anchors(readFileSync(RUNBOOKS, 'utf8'));
@@ -25,7 +35,19 @@ describe('prometheus/ with the real tools', () => {
   it('promtool check rules prometheus/alerts.yml', () => {
     const result = runTool('promtool', ['check', 'rules', 'prometheus/alerts.yml']);
     expect(result.status, result.output).toBe(0);
-    expect(result.output).toContain('SUCCESS: 10 rules found');
+    expect(result.output).toContain('SUCCESS: 12 rules found');
+  });
+
+  it('promtool check rules prometheus/rules.yml', () => {
+    const result = runTool('promtool', ['check', 'rules', 'prometheus/rules.yml']);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain(`SUCCESS: ${recordings.length} rules found`);
+  });
+
+  it('promtool test rules prometheus/rules.test.yml', () => {
+    const result = runTool('promtool', ['test', 'rules', 'prometheus/rules.test.yml']);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('SUCCESS');
   });
 
   it('promtool test rules prometheus/alerts.test.yml', () => {
@@ -40,19 +62,43 @@ describe('prometheus/ with the real tools', () => {
     expect(result.status, result.output).toBe(0);
   });
 
-  it('amtool check-config prometheus/alertmanager.yml', () => {
+  it('amtool check-config prometheus/alertmanager.yml (with its template file)', () => {
     const result = runTool('amtool', ['check-config', 'prometheus/alertmanager.yml']);
     expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain(' - 5 receivers\n - 1 templates\n  SUCCESS');
+  });
+
+  it.each([
+    // The committer hears of their ticket; the team channel of every result; failures still page.
+    ['alertname=DmsDataTrackResultsReady committer=erin severity=info', 'committer,chat'],
+    ['alertname=DmsDataTrackResultsReady committer=alice.wang severity=info', 'committer-alice,chat'],
+    ['alertname=DmsDataTrackResultsReady severity=info', 'chat'],
+    ['alertname=DmsDataTrackJobFailed committer=erin severity=critical', 'committer,pager'],
+    ['alertname=DmsDataTrackJobFailed severity=critical', 'pager'],
+    ['alertname=DmsDataTrackJobEtaBeyondHorizon committer=erin severity=warning', 'committer,ticket'],
+    ['alertname=DmsDataTrackJobStalled committer=erin severity=warning', 'ticket'],
+  ])('alertmanager.yml routes %s to %s', (labels, receivers) => {
+    const result = runTool('amtool', [
+      'config',
+      'routes',
+      'test',
+      '--config.file=prometheus/alertmanager.yml',
+      ...labels.split(' '),
+    ]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output.split('\n')[0]).toBe(receivers);
   });
 });
 
 describe('prometheus/alerts.yml', () => {
-  it('has the ten alerts, each tested in alerts.test.yml', () => {
+  it('has the twelve alerts, each tested in alerts.test.yml or rules.test.yml', () => {
     const names = rules.map((rule) => rule.alert);
     expect(names).toEqual([
       'DmsDataTrackJobFailed',
       'DmsDataTrackJobStalled',
       'DmsDataTrackTicketAwaitingApproval',
+      'DmsDataTrackResultsReady',
+      'DmsDataTrackJobEtaBeyondHorizon',
       'DmsDataTrackExporterDown',
       'DmsDataTrackOrderUnreadable',
       'DmsDataTrackConfigReloadFailed',
@@ -61,7 +107,8 @@ describe('prometheus/alerts.yml', () => {
       'DmsDataTrackApiAuthFailed',
       'DmsDataTrackExporterCertificateExpiring',
     ]);
-    const tests = readFileSync('prometheus/alerts.test.yml', 'utf8');
+    // DmsDataTrackJobEtaBeyondHorizon is tested with the recorded estimates it reads, in rules.test.yml.
+    const tests = `${readFileSync('prometheus/alerts.test.yml', 'utf8')}${readFileSync('prometheus/rules.test.yml', 'utf8')}`;
     for (const name of names)
       expect(tests, name).toMatch(new RegExp(`alertname: ${name}\\n\\s+exp_alerts:\\n\\s+- exp_labels`));
   });
@@ -70,7 +117,7 @@ describe('prometheus/alerts.yml', () => {
     '%s has for, severity, summary, description, runbook',
     (_n, rule) => {
       expect(rule.for).toMatch(/^\d+[smh]$/);
-      expect(['critical', 'warning']).toContain(rule.labels?.severity);
+      expect(['critical', 'warning', 'info']).toContain(rule.labels?.severity);
       expect(rule.annotations?.summary).toBeTruthy();
       expect(rule.annotations?.description).toBeTruthy();
       // No runbook_url: the project has no published home; the first steps travel with the alert.
@@ -95,20 +142,25 @@ describe('prometheus/alerts.yml', () => {
     }
   });
 
-  it('says who to ask in the alerts about a ticket itself: committer and comment from order_info', () => {
+  it('says who to ask in the alerts about a ticket itself, and links to it: labels from order_info', () => {
     const aboutTheTicket = [
       'DmsDataTrackJobFailed',
       'DmsDataTrackJobStalled',
       'DmsDataTrackTicketAwaitingApproval',
+      'DmsDataTrackResultsReady',
+      'DmsDataTrackJobEtaBeyondHorizon',
     ];
     const matched = rules.filter((r) => aboutTheTicket.includes(r.alert));
     expect(matched.map((r) => r.alert)).toEqual(aboutTheTicket);
     for (const rule of matched) {
       expect(rule.expr, rule.alert).toContain(
-        '* on (job, instance, order_id) group_left (name, profile, committer, comment)',
+        '* on (job, instance, order_id) group_left (name, profile, committer, comment, database, console_url)',
       );
       expect(rule.annotations?.summary, rule.alert).toContain('{{ with $labels.committer }}');
       expect(rule.annotations?.description, rule.alert).toContain('{{ with $labels.comment }}');
+      expect(rule.annotations?.description, rule.alert).toContain(
+        '{{ with $labels.console_url }} Ticket: {{ . }}{{ end }}',
+      );
     }
   });
 
@@ -121,11 +173,40 @@ describe('prometheus/alerts.yml', () => {
   });
 
   it('uses only known metric names (in expressions and in annotation queries)', () => {
-    const inExprs = rules.flatMap((rule) => {
-      expect(promqlSyntaxErrors(rule.expr), rule.alert).toEqual([]);
+    const inExprs = [...rules, ...recordings].flatMap((rule) => {
+      expect(promqlSyntaxErrors(rule.expr), rule.expr).toEqual([]);
       return metricNamesIn(rule.expr);
     });
-    const inText = [...rulesText.matchAll(/\baliyun_dms_\w+/g)].map((m) => m[0]);
+    // Names inside recorded names (level:name:operations) are the recording's own, not a metric.
+    const inText = [...`${rulesText}${recordingText}`.matchAll(/(?<![:\w])aliyun_dms_\w+(?!\w|:)/g)].map(
+      (m) => m[0],
+    );
     expect([...inExprs, ...inText].filter((name) => !KNOWN_METRIC_NAMES.has(name))).toEqual([]);
+  });
+});
+
+describe('prometheus/rules.yml', () => {
+  const tests = `${readFileSync('prometheus/rules.test.yml', 'utf8')}${readFileSync('prometheus/alerts.test.yml', 'utf8')}`;
+
+  it.each([...new Set(recordings.map((rule) => rule.record))])(
+    '%s has a promtool test of its own',
+    (record) => {
+      expect(tests).toMatch(new RegExp(`expr: ${record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
+    },
+  );
+
+  it('keeps every per-order result to (job, instance, order_id): they join order_info like the rest', () => {
+    for (const rule of recordings.filter((r) => /^order(_stage)?:/.test(r.record)))
+      expect(rule.expr, rule.record).toMatch(
+        /^\(?\s*(max|sum) by \(job, instance, order_id(, stage)?\)|^\(1 - |^deriv|^\(\s*time\(\)/,
+      );
+  });
+
+  it('reads the horizon of DmsDataTrackJobEtaBeyondHorizon from the one recorded number', () => {
+    const alert = rules.find((rule) => rule.alert === 'DmsDataTrackJobEtaBeyondHorizon');
+    expect(alert?.expr).toContain('> on () group_left () dms_datatrack:job_eta_horizon_seconds');
+    expect(recordings.find((rule) => rule.record === 'dms_datatrack:job_eta_horizon_seconds')?.expr).toBe(
+      'vector(14400)',
+    );
   });
 });

@@ -3,11 +3,12 @@
 // byte for byte (test/metrics/render-identity.test.ts): every order series set on prom-client gauges
 // in a registry made for the scrape, the self metrics registered alongside, prom-client rendering all.
 import { Gauge, Registry, type Metric, type RegistryContentType } from 'prom-client';
+import { STAGES } from '../../src/collector/job-watch.js';
 import type { OrderOutcome, ScrapeResult } from '../../src/collector/types.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../src/orders.js';
 import { JOB_STATUSES, type JobDegree, type JobStatus } from '../../src/dms/types.js';
 import { METRICS } from '../../src/metrics/catalogue.js';
-import { MAX_COMMENT_LABEL } from '../../src/metrics/order-text.js';
+import { MAX_COMMENT_LABEL } from '../../src/metrics/order-lines.js';
 import type { ExpositionFormat } from '../../src/metrics/exposition.js';
 
 const EXPORTED_STATUSES: readonly JobStatus[] = [...JOB_STATUSES, 'UNKNOWN'];
@@ -36,7 +37,17 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
   const lastSuccess = new Gauge({ ...METRICS.lastSuccessTimestamp, labelNames: ['order_id'], registers });
   const info = new Gauge({
     ...METRICS.orderInfo,
-    labelNames: ['order_id', 'name', 'profile', 'tid', 'source', 'committer', 'comment', 'database'],
+    labelNames: [
+      'order_id',
+      'name',
+      'profile',
+      'tid',
+      'source',
+      'committer',
+      'comment',
+      'database',
+      'console_url',
+    ],
     registers,
   });
   const errorInfo = new Gauge({ ...METRICS.orderErrorInfo, labelNames: ['order_id', 'code'], registers });
@@ -44,6 +55,12 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
   const rangeStart = new Gauge({ ...METRICS.trackedRangeStart, labelNames: ['order_id'], registers });
   const rangeEnd = new Gauge({ ...METRICS.trackedRangeEnd, labelNames: ['order_id'], registers });
   const tables = new Gauge({ ...METRICS.trackedTables, labelNames: ['order_id'], registers });
+  const statusSince = new Gauge({ ...METRICS.jobStatusSince, labelNames: ['order_id'], registers });
+  const started = new Gauge({ ...METRICS.jobStarted, labelNames: ['order_id'], registers });
+  const stageDuration = new Gauge({ ...METRICS.stageDuration, labelNames: ['order_id', 'stage'], registers });
+  const jobDuration = new Gauge({ ...METRICS.jobDuration, labelNames: ['order_id'], registers });
+  const created = new Gauge({ ...METRICS.ticketCreated, labelNames: ['order_id'], registers });
+  const approved = new Gauge({ ...METRICS.ticketApproved, labelNames: ['order_id'], registers });
 
   for (const outcome of result.outcomes) {
     const order_id = String(outcome.order.id);
@@ -58,6 +75,7 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
         committer: ticket?.committer ?? '',
         comment: (ticket?.comment ?? '').slice(0, MAX_COMMENT_LABEL),
         database: ticket?.detail?.database ?? '',
+        console_url: outcome.order.consoleUrl ?? '',
       },
       1,
     );
@@ -69,6 +87,8 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
       if (detail?.rangeStartMs !== undefined) rangeStart.set({ order_id }, detail.rangeStartMs / 1000);
       if (detail?.rangeEndMs !== undefined) rangeEnd.set({ order_id }, detail.rangeEndMs / 1000);
       if (detail !== undefined) tables.set({ order_id }, detail.tables.length);
+      if (ticket.createdMs !== undefined) created.set({ order_id }, ticket.createdMs / 1000);
+      if (ticket.approvedMs !== undefined) approved.set({ order_id }, ticket.approvedMs / 1000);
     }
     if (outcome.answer.kind === 'no_job') continue;
     const degree = degreeOf(outcome);
@@ -83,6 +103,14 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
     ratio.set({ order_id, stage: 'filter' }, degree.filterRatio);
     for (const state of EXPORTED_STATUSES)
       status.set({ order_id, status: state }, state === degree.status ? 1 : 0);
+    const { times } = outcome;
+    if (times.statusSinceMs !== undefined) statusSince.set({ order_id }, times.statusSinceMs / 1000);
+    if (times.startedMs !== undefined) started.set({ order_id }, times.startedMs / 1000);
+    for (const stage of STAGES) {
+      const ms = times.stageMs[stage];
+      if (ms !== undefined) stageDuration.set({ order_id, stage }, ms / 1000);
+    }
+    if (times.jobMs !== undefined) jobDuration.set({ order_id }, times.jobMs / 1000);
   }
 
   new Gauge({ ...METRICS.scrapeDuration, registers }).set(result.durationMs / 1000);

@@ -1,5 +1,6 @@
 // Seeded random scrapes for comparing renderers: odd label text, awkward numbers, and orders that
 // change, vanish and appear between scrapes the way config reloads and DMS answers make them.
+import { STAGES, UNMEASURED, type JobTimes } from '../../src/collector/job-watch.js';
 import type { OrderAnswer, OrderOutcome } from '../../src/collector/types.js';
 import { TICKET_STATUSES, type TicketInfo, type TrackedOrder } from '../../src/orders.js';
 import { JOB_STATUSES, type JobStatus, type Ratio } from '../../src/dms/types.js';
@@ -125,6 +126,7 @@ export function randomOrder(random: Random, id: number): TrackedOrder {
     name: randomText(random),
     profile: random() < 0.5 ? 'default' : randomText(random),
     tid: random() < 0.5 ? undefined : Math.floor(random() * 1e6),
+    consoleUrl: random() < 0.7 ? undefined : `https://dms.example/${randomText(random)}`,
   };
   return random() < 0.6
     ? { ...order, source: 'config' }
@@ -138,8 +140,9 @@ function randomTicket(random: Random): TicketInfo {
     status: random() < 0.9 ? pick(random, TICKET_STATUSES) : 'unknown',
     committer: randomText(random),
     comment,
-    createdMs: randomNumber(random),
+    createdMs: random() < 0.2 ? undefined : randomNumber(random),
     lastModifiedMs: randomNumber(random),
+    approvedMs: random() < 0.4 ? undefined : randomNumber(random),
     detail:
       random() < 0.3
         ? undefined
@@ -152,9 +155,22 @@ function randomTicket(random: Random): TicketInfo {
   };
 }
 
+/** A job's measured times: none (the common case after a start), some, or all. */
+function randomTimes(random: Random): JobTimes {
+  if (random() < 0.4) return UNMEASURED;
+  const maybe = (): number | undefined => (random() < 0.3 ? undefined : randomNumber(random));
+  const stageMs: Partial<Record<(typeof STAGES)[number], number>> = {};
+  for (const stage of STAGES) {
+    const ms = maybe();
+    if (ms !== undefined) stageMs[stage] = ms;
+  }
+  return { statusSinceMs: maybe(), startedMs: maybe(), stageMs, jobMs: maybe() };
+}
+
 export function randomOutcome(random: Random, id: number): OrderOutcome {
   const lastSuccessMs = random() < 0.3 ? undefined : randomNumber(random);
-  return { order: randomOrder(random, id), answer: randomAnswer(random), lastSuccessMs };
+  const order = randomOrder(random, id);
+  return { order, answer: randomAnswer(random), lastSuccessMs, times: randomTimes(random) };
 }
 
 /**
@@ -174,7 +190,8 @@ export function evolve(
     if (roll < 0.75) return [{ ...outcome, answer: randomAnswer(random) }];
     if (roll < 0.8) return [{ ...outcome, answer: tweakAnswer(random, outcome.answer) }];
     if (roll < 0.87) return [{ ...outcome, order: randomOrder(random, outcome.order.id) }];
-    if (roll < 0.94) return [{ ...outcome, lastSuccessMs: randomNumber(random) }];
+    if (roll < 0.92) return [{ ...outcome, lastSuccessMs: randomNumber(random) }];
+    if (roll < 0.95) return [{ ...outcome, times: randomTimes(random) }];
     return [];
   });
   const added = Math.floor(random() * 4);

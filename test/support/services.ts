@@ -61,22 +61,85 @@ export interface WebhookAlert {
   readonly annotations: Record<string, string>;
 }
 
-/** An Alertmanager webhook receiver on loopback, keeping every alert it was sent. */
+/** One delivery of Alertmanager's webhook: the path it was posted to, the group, its alerts. */
+export interface WebhookNotification {
+  readonly path: string;
+  readonly groupLabels: Record<string, string>;
+  readonly alerts: readonly WebhookAlert[];
+}
+
+/** Reads a request's body as text. */
+function bodyOf(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * An Alertmanager webhook receiver on loopback, keeping every alert it was sent (`alerts`) and every
+ * delivery with its path (`notifications`): `url` ends in /alerts, any other path is taken too.
+ */
 export async function startWebhookReceiver(): Promise<{
   url: string;
+  base: string;
   alerts: WebhookAlert[];
+  notifications: WebhookNotification[];
   stop(): Promise<void>;
 }> {
   const alerts: WebhookAlert[] = [];
+  const notifications: WebhookNotification[] = [];
   const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const payload = JSON.parse(body) as { alerts?: WebhookAlert[] };
+    void bodyOf(req).then((body) => {
+      const payload = JSON.parse(body) as { alerts?: WebhookAlert[]; groupLabels?: Record<string, string> };
       alerts.push(...(payload.alerts ?? []));
+      notifications.push({
+        path: req.url ?? '',
+        groupLabels: payload.groupLabels ?? {},
+        alerts: payload.alerts ?? [],
+      });
       res.writeHead(200).end();
     });
   });
   const listening = await listen(server, { host: '127.0.0.1', port: 0 });
-  return { url: `http://${listening.address}/alerts`, alerts, stop: () => listening.close(0) };
+  const base = `http://${listening.address}`;
+  return { url: `${base}/alerts`, base, alerts, notifications, stop: () => listening.close(0) };
+}
+
+/** A message Alertmanager's wechat_configs sent (WeCom's message/send body). */
+export interface WeComMessage {
+  readonly touser?: string;
+  readonly agentid?: string;
+  readonly msgtype?: string;
+  readonly text?: { readonly content: string };
+}
+
+/**
+ * WeCom's API as Alertmanager's WeChat notifier calls it, on loopback: `gettoken` hands out a token,
+ * `message/send` keeps the message. `apiUrl` is what `wechat_api_url` takes.
+ */
+export async function startWeComStub(): Promise<{
+  apiUrl: string;
+  messages: WeComMessage[];
+  stop(): Promise<void>;
+}> {
+  const messages: WeComMessage[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    void bodyOf(req).then((body) => {
+      const path = new URL(req.url ?? '/', 'http://stub').pathname;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (path === '/cgi-bin/gettoken') {
+        res.end(JSON.stringify({ errcode: 0, errmsg: 'ok', access_token: 'stub-token', expires_in: 7200 }));
+      } else if (path === '/cgi-bin/message/send') {
+        messages.push(JSON.parse(body) as WeComMessage);
+        res.end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
+      } else {
+        res.end(JSON.stringify({ errcode: 404, errmsg: `no ${path}` }));
+      }
+    });
+  });
+  const listening = await listen(server, { host: '127.0.0.1', port: 0 });
+  return { apiUrl: `http://${listening.address}/cgi-bin/`, messages, stop: () => listening.close(0) };
 }
