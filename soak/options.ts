@@ -35,7 +35,7 @@ export const USAGE = `Usage: npm run soak -- [flags]
 
   --duration=3m        how long to load the exporter (default 3m; the run ends within a minute more)
   --scrapers=6         scrape loops at once, each on its own kept-alive connection (default 6)
-  --reload-every=5s    SIGHUP the exporter with a changed config this often; every 4th is invalid (default 5s)
+  --reload-every=5s    SIGHUP the exporter with a changed config this often, once the last reload is done; the 2nd of every 4 is invalid (default 5s)
   --rotate-every=7s    rotate the secret and STS token files (and the simulator's keys) this often (default 7s)
   --sample-every=1s    read the exporter's memory, fds and event-loop lag this often (default duration/360, 250ms..2s)
   --out=FILE           write the samples, counts and verdict as JSON
