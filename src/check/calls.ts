@@ -13,9 +13,11 @@ import {
   type DmsClient,
   type DmsError,
   type JobDegree,
+  type ListOrdersQuery,
   type OrderPage,
   type TrackDetail,
 } from '../dms/types.js';
+import { ticketPageQuery } from '../discovery/paging.js';
 import type { Clock } from '../util/clock.js';
 import { blameOf } from './diagnose.js';
 
@@ -192,18 +194,9 @@ class ProfileCaller {
 }
 
 /** The query discovery sends for its first page, with a page of one ticket. */
-function listQuery(discovery: DiscoverySettings, tid: number | undefined, nowMs: number) {
-  const zone = zonedTime(discovery.timezone);
-  return {
-    pluginType: 'DATA_TRACK',
-    scope: discovery.scope,
-    status: discovery.status,
-    startTime: zone.format(nowMs - discovery.lookbackMs),
-    endTime: zone.format(nowMs),
-    pageNumber: 1,
-    pageSize: CHECK_PAGE_SIZE,
-    tid,
-  };
+function listQuery(discovery: DiscoverySettings, tid: number | undefined, nowMs: number): ListOrdersQuery {
+  const page = { number: 1, size: CHECK_PAGE_SIZE };
+  return ticketPageQuery(discovery, tid, zonedTime(discovery.timezone), nowMs, page);
 }
 
 function describedProxy(profile: Profile, env: Env): ProfileFacts['proxy'] {

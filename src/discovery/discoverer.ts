@@ -15,7 +15,7 @@ import {
 import { ticketStatus, type TicketDetail, type TrackedOrder } from '../orders.js';
 import type { Clock } from '../util/clock.js';
 import { approvalTime } from './approval.js';
-import { listAllTickets } from './paging.js';
+import { listAllTickets, ticketPageQuery } from './paging.js';
 import { selectTickets, type ListedTicket } from './select.js';
 
 /** How a profile's DMS calls are made now: its client, rate limit and the process-wide slots. */
@@ -134,16 +134,8 @@ export class Discoverer {
 
   #listPage(pageNumber: number, nowMs: number, deadlineMs: number) {
     const { settings, tid } = this.deps;
-    const query = {
-      pluginType: 'DATA_TRACK',
-      scope: settings.scope,
-      status: settings.status,
-      startTime: this.#zone.format(nowMs - settings.lookbackMs),
-      endTime: this.#zone.format(nowMs),
-      pageNumber,
-      pageSize: settings.pageSize,
-      tid,
-    };
+    const page = { number: pageNumber, size: settings.pageSize };
+    const query = ticketPageQuery(settings, tid, this.#zone, nowMs, page);
     return this.#call(ACTION_LIST_ORDERS, deadlineMs, (client, options) => client.listOrders(query, options));
   }
 

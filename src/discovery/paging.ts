@@ -1,5 +1,29 @@
-import { ok, type Result } from 'yaml-files';
-import type { DmsError, OrderPage, TicketSummary } from '../dms/types.js';
+import { ok, type Result, type ZonedTime } from 'yaml-files';
+import type { DiscoverySettings } from '../config/schema.js';
+import type { DmsError, ListOrdersQuery, OrderPage, TicketSummary } from '../dms/types.js';
+
+/**
+ * The ListOrders query of one page: the profile's data-tracking tickets created within the lookback
+ * window up to `nowMs`, in its scope and status. --dms.check asks the same, one ticket a page.
+ */
+export function ticketPageQuery(
+  settings: DiscoverySettings,
+  tid: number | undefined,
+  zone: ZonedTime,
+  nowMs: number,
+  page: { readonly number: number; readonly size: number },
+): ListOrdersQuery {
+  return {
+    pluginType: 'DATA_TRACK',
+    scope: settings.scope,
+    status: settings.status,
+    startTime: zone.format(nowMs - settings.lookbackMs),
+    endTime: zone.format(nowMs),
+    pageNumber: page.number,
+    pageSize: page.size,
+    tid,
+  };
+}
 
 /** A safety stop: 200 pages is 20,000 tickets at the default page size, far past max_orders' cap. */
 const MAX_PAGES = 200;
