@@ -21,7 +21,10 @@ export function runTool(
   cwd?: string,
   input?: string,
 ): ToolResult {
-  const run = spawnSync(tool, args, { encoding: 'utf8', cwd, input, timeout: 20_000 });
+  // One Go thread and a lazier collector: the same verdicts for less CPU (`promtool test rules` over
+  // the project's tests took about 2.4 s of CPU with Go's defaults, 2.0 s with these).
+  const env = { ...process.env, GOMAXPROCS: '1', GOGC: '200' };
+  const run = spawnSync(tool, args, { encoding: 'utf8', cwd, env, input, timeout: 20_000 });
   if (run.error) {
     throw new Error(
       `${tool} is not runnable (${run.error.message}): install the Debian package ${PACKAGES[tool]} ` +
