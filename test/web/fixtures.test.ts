@@ -2,11 +2,11 @@ import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { webConfigFromText } from '../../src/web/load.js';
+import { webConfigFromText, type WebConfigResult } from '../../src/web/load.js';
 import { UNSUPPORTED_KEYS, webConfigSchema } from '../../src/web/schema.js';
 import { TLS_RULES } from '../../src/web/tls.js';
 import { makeCertDir, type CertDir } from '../support/certs.js';
-import { runTool } from '../support/promtool.js';
+import { runTool, type ToolResult } from '../support/promtool.js';
 
 // Every fixture goes through the exporter's loader and through `promtool check web-config`, with
 // real certificate files beside it. What promtool does is written on each fixture's first line,
@@ -28,18 +28,40 @@ beforeAll(() => {
 });
 afterAll(() => certs.remove());
 
-function fixture(kind: string, file: string) {
-  const text = readFileSync(join(FIXTURES, kind, file), 'utf8');
-  copyFileSync(join(FIXTURES, kind, file), certs.path(file));
-  const declared = /^# promtool: (accepts|rejects)/.exec(text)?.[1];
-  return { text, declared, loaded: webConfigFromText(text, file, certs.dir) };
+type Fixture = { text: string; declared: string | undefined; loaded: WebConfigResult };
+const fixtures = new Map<string, Fixture>();
+
+/** A fixture's text, what its first line says promtool does, and what the loader makes of it (once). */
+function fixture(kind: string, file: string): Fixture {
+  const path = join(FIXTURES, kind, file);
+  let found = fixtures.get(path);
+  if (found === undefined) {
+    const text = readFileSync(path, 'utf8');
+    const declared = /^# promtool: (accepts|rejects)/.exec(text)?.[1];
+    found = { text, declared, loaded: webConfigFromText(text, file, certs.dir) };
+    fixtures.set(path, found);
+  }
+  return found;
 }
 
-/** `accepts` or `rejects`, as promtool 2.42 judges the copy beside the certificates. */
+let verdicts: ToolResult | undefined;
+
+/**
+ * `accepts` or `rejects`, as promtool 2.42 judges the copy beside the certificates. One run checks
+ * every fixture (a run per file cost a process start each); it prints a line per file that starts
+ * with the file's name, and exits 0 only when it found nothing to reject.
+ */
 function promtoolVerdict(file: string): string {
-  const result = runTool('promtool', ['check', 'web-config', file], certs.dir);
-  expect(result.output, result.output).toMatch(result.status === 0 ? /SUCCESS/ : /FAILED/);
-  return result.status === 0 ? 'accepts' : 'rejects';
+  if (verdicts === undefined) {
+    const files = [...GOOD.map((f) => ['good', f]), ...BAD.map((f) => ['bad', f])];
+    for (const [kind = '', f = ''] of files) copyFileSync(join(FIXTURES, kind, f), certs.path(f));
+    verdicts = runTool('promtool', ['check', 'web-config', ...files.map(([, f = '']) => f)], certs.dir);
+  }
+  const { status, output } = verdicts;
+  expect(status === 0, output).toBe(!/^\S+ FAILED/m.test(output));
+  const line = output.split('\n').find((l) => l.startsWith(`${file} `));
+  expect(line, output).toMatch(new RegExp(`^${file.replaceAll('.', '\\.')} (SUCCESS$|FAILED: )`));
+  return line?.endsWith(' SUCCESS') === true ? 'accepts' : 'rejects';
 }
 
 describe('good web config fixtures', () => {
