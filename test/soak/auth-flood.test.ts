@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthFloodRun } from '../../soak/auth-flood.js';
 import { parseSoakArgs } from '../../soak/options.js';
+import { toolArgv } from '../support/compiled-tools.js';
 import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
 describe('npm run soak -- --auth-flood, for 4 seconds', () => {
@@ -21,7 +22,7 @@ describe('npm run soak -- --auth-flood, for 4 seconds', () => {
     const out = join(dir, 'auth-flood.json');
     // Cost 13: one check takes most of a second, far longer than any answer that did not wait for one.
     const args = ['--auth-flood', '--duration=4s', '--flooders=40', '--cost=13', `--out=${out}`];
-    run = await runNode(['--import', 'tsx', 'soak/soak.ts', ...args]);
+    run = await runNode([...toolArgv('soak/soak.ts'), ...args]);
     // 0: goals met, 3: not; figures taken on a busy test machine are not judged here.
     if (run.code !== 0 && run.code !== 3) throw new Error(`soak exited with ${run.code}:\n${run.stderr}`);
     results = JSON.parse(await readFile(out, 'utf8')) as AuthFloodRun;

@@ -9,6 +9,7 @@ import { variantOf } from '../../soak/chaos.js';
 import { parseSoakArgs } from '../../soak/options.js';
 import { checkpoints, verdict } from '../../soak/report.js';
 import type { Sample } from '../../soak/sample.js';
+import { toolArgv } from '../support/compiled-tools.js';
 import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
 interface SoakJson {
@@ -29,7 +30,7 @@ interface SoakJson {
 }
 
 function runSoak(args: readonly string[]): Promise<Finished> {
-  return runNode(['--import', 'tsx', 'soak/soak.ts', ...args]);
+  return runNode([...toolArgv('soak/soak.ts'), ...args]);
 }
 
 describe('npm run soak, for 6 seconds', () => {
