@@ -1,5 +1,7 @@
 // Reading command-line values for the bench and soak tools: each names its flag when it is wrong.
-import { parseDuration } from './project.js';
+// Durations are written as in the exporter's config. Nothing heavier is imported, so a tool can
+// refuse a wrong flag before it loads the exporter's modules.
+import { parseDuration } from 'yaml-files';
 
 export function list(text: string, flag: string): string[] {
   const items = text.split(',').map((s) => s.trim());

@@ -11,13 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { configFromText } from '../src/config/load.js';
-import { createExporter } from '../src/exporter.js';
-import { exporterConfigYaml, scenarioYaml } from './fixtures.js';
 import { whole } from './flags.js';
-import { startSimulator } from './processes.js';
-import { createScraper } from './scrape-client.js';
 
 const MIB = 1024 * 1024;
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
@@ -62,6 +56,14 @@ if (collect === undefined) {
   complain('run with node --expose-gc (npm run bench:heap does)');
   process.exit(2);
 }
+
+// The exporter's modules (most of this program's start-up) load once the flags are known to be good.
+const { default: pino } = await import('pino');
+const { configFromText } = await import('../src/config/load.js');
+const { createExporter } = await import('../src/exporter.js');
+const { exporterConfigYaml, scenarioYaml } = await import('./fixtures.js');
+const { startSimulator } = await import('./processes.js');
+const { createScraper } = await import('./scrape-client.js');
 
 function liveHeapBytes(): number {
   // Twice: the first collection can leave objects whose finalizers free more.

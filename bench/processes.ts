@@ -2,6 +2,7 @@
 // (utime + stime, all threads, in clock ticks), memory from /proc/PID/status (VmRSS, VmHWM).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   EXPORTER_READY,
   ISOLATED_ENV,
@@ -47,24 +48,35 @@ export async function startExporter(
 }
 
 /**
+ * The `node` arguments that run our TypeScript program at `path` (from the repository root, e.g.
+ * `bench/baselines/sequential.ts`) the way this module runs: through tsx when it is TypeScript
+ * itself (`npm run bench`), else the compiled twin in the tree it was compiled into (the test suite
+ * compiles the tools once instead of starting tsx in every process). Neither gets the `source`
+ * condition, so the workspace packages load from their dist/ as they do for dist/main.js.
+ */
+export function programArgv(path: string): string[] {
+  if (import.meta.url.endsWith('.ts')) return ['--import', 'tsx', path];
+  return [fileURLToPath(new URL(`../${path.replace(/\.ts$/, '.js')}`, import.meta.url))];
+}
+
+/**
  * The built exporter's modules with the node:http transport (bench/baselines/node-http-exporter.ts);
- * only that launcher and the transport run through tsx, without the `source` condition, so the
- * packages load from their dist/ as they do for dist/main.js.
+ * only that launcher and the transport are ours to run (see programArgv).
  */
 export async function startNodeHttpExporter(args: readonly string[]): Promise<Running> {
-  const argv = ['--import', 'tsx', 'bench/baselines/node-http-exporter.ts', ...args];
+  const argv = [...programArgv('bench/baselines/node-http-exporter.ts'), ...args];
   return running(await serveProcess('node-http exporter', argv, {}, EXPORTER_READY, START_TIMEOUT_MS));
 }
 
-/** A baseline from bench/baselines/, run from source with tsx. */
+/** A baseline from bench/baselines/. */
 export async function startBaseline(baseline: Baseline, specFile: string): Promise<Running> {
-  const argv = ['--import', 'tsx', `bench/baselines/${baseline}.ts`, `--spec=${specFile}`];
+  const argv = [...programArgv(`bench/baselines/${baseline}.ts`), `--spec=${specFile}`];
   return running(await serveProcess('baseline', argv, {}, EXPORTER_READY, START_TIMEOUT_MS));
 }
 
 /** The warm floor: `bodyFile`'s bytes served as they are. */
 export async function startStaticBody(bodyFile: string): Promise<Running> {
-  const argv = ['--import', 'tsx', 'bench/baselines/static-body.ts', `--body=${bodyFile}`];
+  const argv = [...programArgv('bench/baselines/static-body.ts'), `--body=${bodyFile}`];
   return running(await serveProcess('baseline', argv, {}, EXPORTER_READY, START_TIMEOUT_MS));
 }
 

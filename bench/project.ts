@@ -1,14 +1,13 @@
 // Everything the bench takes from src/, in one place: the DMS client seam the baselines call, the
-// metric names they export and the harness reads, the duration syntax. When one of these interfaces
-// changes, this file is the one to fix.
-import { parseDuration } from 'yaml-files';
+// metric names they export and the harness reads. When one of these interfaces changes, this file
+// is the one to fix.
 import { Secret } from '../src/config/secret.js';
 import { MAX_CONCURRENCY } from '../src/config/schema.js';
 import { createAlibabaDmsClient } from '../src/dms/alibaba-client.js';
 import { ACTION_GET_JOB_DEGREE, JOB_STATUSES } from '../src/dms/types.js';
 import { METRICS } from '../src/metrics/catalogue.js';
 
-export { MAX_CONCURRENCY, parseDuration };
+export { MAX_CONCURRENCY };
 
 /** The families every variant exports for each order (the part of the output that is compared). */
 export const ORDER_FAMILIES = {

@@ -1,6 +1,7 @@
 // npm run soak -- --auth-flood: with basic auth on, many clients send distinct wrong passwords while
 // one valid user scrapes /metrics once a second (one kept-alive connection, as Prometheus does) and
-// a health checker calls /-/healthy once a second (a new connection each time, as a kubelet does).
+// a health checker calls /-/healthy once a second, half a period later (a new connection each time,
+// as a kubelet does); --probe-every sets another period.
 // Both log in before the flood starts, so their credentials are already verified; the figures say
 // whether the flood makes them wait.
 import { basicAuth, spread, startFlood, startProber, timedGet, type Timed } from './auth-clients.js';
@@ -37,10 +38,11 @@ export async function authFlood(
     const metrics = new URL('/metrics', base);
     const login = await timedGet(metrics, valid, false);
     if (login.outcome !== '200') throw new Error(`the valid user's login answered ${login.outcome}`);
-    const scraper = startProber(metrics, valid, { everyMs: 1_000, offsetMs: 0, keepAlive: true });
+    const everyMs = options.probeEveryMs;
+    const scraper = startProber(metrics, valid, { everyMs, offsetMs: 0, keepAlive: true });
     const health = startProber(new URL('/-/healthy', base), valid, {
-      everyMs: 1_000,
-      offsetMs: 500,
+      everyMs,
+      offsetMs: everyMs / 2,
       keepAlive: false,
     });
     const quietMs = Math.min(10_000, options.durationMs / 4);
@@ -96,6 +98,8 @@ function row(name: string, answers: readonly Timed[]): string {
 
 export function authFloodSummary(options: AuthFloodOptions, run: AuthFloodRun): string {
   const seconds = options.durationMs / 1000;
+  const perSecond = 1000 / options.probeEveryMs;
+  const pace = Number.isInteger(perSecond) ? `${perSecond}/s` : `every ${options.probeEveryMs} ms`;
   const floodTotal = Object.values(run.flood).reduce((a, b) => a + b, 0);
   const byOutcome = Object.entries(run.flood)
     .sort(([, a], [, b]) => b - a)
@@ -107,10 +111,10 @@ export function authFloodSummary(options: AuthFloodOptions, run: AuthFloodRun): 
     '',
     '| valid user | requests | median | p90 | max | not 200 |',
     '| --- | --- | --- | --- | --- | --- |',
-    row('/metrics, 1/s, kept-alive: before the flood', run.quiet.scrapes),
-    row('/metrics, 1/s, kept-alive: during the flood', run.scrapes),
-    row('/-/healthy, 1/s, new connection each: before', run.quiet.healthy),
-    row('/-/healthy, 1/s, new connection each: during', run.healthy),
+    row(`/metrics, ${pace}, kept-alive: before the flood`, run.quiet.scrapes),
+    row(`/metrics, ${pace}, kept-alive: during the flood`, run.scrapes),
+    row(`/-/healthy, ${pace}, new connection each: before`, run.quiet.healthy),
+    row(`/-/healthy, ${pace}, new connection each: during`, run.healthy),
     '',
     `Flood: ${floodTotal} answers (${Math.round(floodTotal / seconds)}/s): ${byOutcome}`,
     `Goals (scrape median < ${GOALS.scrapeMedianMs} ms, max < ${GOALS.scrapeMaxMs} ms; /-/healthy max < ${GOALS.healthyMaxMs} ms; all 200): ${run.goalsMet ? 'met' : 'NOT met'}`,
@@ -118,6 +122,11 @@ export function authFloodSummary(options: AuthFloodOptions, run: AuthFloodRun): 
 }
 
 export function writeAuthFloodJson(path: string, options: AuthFloodOptions, run: AuthFloodRun) {
-  const settings = { duration_ms: options.durationMs, flooders: options.flooders, cost: options.cost };
+  const settings = {
+    duration_ms: options.durationMs,
+    flooders: options.flooders,
+    cost: options.cost,
+    probe_every_ms: options.probeEveryMs,
+  };
   return writeRunJson(path, settings, { goals: GOALS, ...run });
 }

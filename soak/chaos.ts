@@ -21,7 +21,8 @@ export interface ChaosCounts {
 
 export interface Chaos {
   readonly counts: ChaosCounts;
-  stop(): void;
+  /** Sends nothing more, and resolves once the last reload sent has an outcome logged (bounded). */
+  stop(): Promise<void>;
 }
 
 export interface ChaosTargets {
@@ -49,6 +50,9 @@ export function reloadsLogged(exporter: Program): { applied: number; refused: nu
 }
 export const SCENARIO_FILE = 'scenario.yaml';
 
+/** How long stopping waits for the outcome of a reload still running; a slower one goes uncounted. */
+const LAST_RELOAD_WAIT_MS = 10_000;
+
 export function variantOf(reload: number): ConfigVariant {
   // The second reload already invalid: a short run refuses one too.
   if (reload % 4 === 2) return 'broken';
@@ -60,9 +64,12 @@ export function startChaos(targets: ChaosTargets, every: { reloadMs: number; rot
   // A SIGHUP that arrives while a reload runs shares it, and the next write may replace the file
   // before it is read: on a busy machine no broken file would ever be loaded. So a reload is sent
   // only once the exporter has logged the outcome of the previous one; a tick before then is skipped.
-  const reload = (): void => {
+  const reloading = (): boolean => {
     const { applied, refused } = reloadsLogged(targets.exporter);
-    if (applied + refused < counts.reloads) return;
+    return applied + refused < counts.reloads;
+  };
+  const reload = (): void => {
+    if (reloading()) return;
     counts.reloads += 1;
     const variant = variantOf(counts.reloads);
     if (variant === 'broken') counts.invalidReloads += 1;
@@ -80,6 +87,11 @@ export function startChaos(targets: ChaosTargets, every: { reloadMs: number; rot
   const timers = [setInterval(reload, every.reloadMs), setInterval(rotate, every.rotateMs)];
   return {
     counts,
-    stop: () => timers.forEach(clearInterval),
+    async stop() {
+      timers.forEach(clearInterval);
+      // Reloads take a second or more on a busy machine: the last one sent is counted too.
+      const deadline = Date.now() + LAST_RELOAD_WAIT_MS;
+      while (reloading() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    },
   };
 }

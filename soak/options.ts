@@ -19,6 +19,8 @@ export interface AuthFloodOptions {
   readonly flooders: number;
   /** bcrypt cost of the one configured user's hash. */
   readonly cost: number;
+  /** How often the valid user scrapes /metrics, and the health checker calls /-/healthy. */
+  readonly probeEveryMs: number;
   readonly out: string | undefined;
 }
 
@@ -46,6 +48,7 @@ export const USAGE = `Usage: npm run soak -- [flags]
                        a health checker calls /-/healthy once a second; prints their latencies
     --flooders=150     clients in the flood (default 150)
     --cost=10          bcrypt cost of the valid user's hash (default 10)
+    --probe-every=1s   how often the valid user scrapes and the health checker calls (default 1s)
 
   --login-timing       instead: users with the bcrypt costs of --costs, and failed logins for each and
                        for an unknown user, one at a time; prints how long each kind took
@@ -66,6 +69,7 @@ const FLAGS = {
   'auth-flood': { type: 'boolean', default: false },
   flooders: { type: 'string', default: '150' },
   cost: { type: 'string', default: '10' },
+  'probe-every': { type: 'string', default: '1s' },
   'login-timing': { type: 'boolean', default: false },
   costs: { type: 'string', default: '8,10,12' },
   rounds: { type: 'string', default: '10' },
@@ -116,6 +120,7 @@ function authFloodOptions(values: Values): AuthFloodOptions {
     durationMs: duration(values.duration ?? '60s', 'duration', 1),
     flooders: whole(values.flooders, 'flooders', 1, 1000),
     cost: whole(values.cost, 'cost', 4, 16),
+    probeEveryMs: duration(values['probe-every'], 'probe-every', 1),
     out: values.out,
   };
 }

@@ -134,8 +134,7 @@ async function soak(options: SoakOptions): Promise<SoakRun> {
     try {
       samples = await sampleUntilDone(started.exporter.url, options, load, t0);
     } finally {
-      chaos.stop();
-      await load.stop();
+      await Promise.all([chaos.stop(), load.stop()]);
     }
     const points = checkpoints(samples, options.durationMs);
     return {

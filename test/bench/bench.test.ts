@@ -6,16 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineHistory } from '../../bench/estimate.js';
-import { parseBenchArgs } from '../../bench/options.js';
+import { BASELINES, parseBenchArgs } from '../../bench/options.js';
 import { TABLE_END, TABLE_START, replaceBetweenMarkers } from '../../bench/output.js';
+import { programArgv } from '../../bench/processes.js';
 import type { BenchResults, MeasuredVariant } from '../../bench/results.js';
+import { toolArgv } from '../support/compiled-tools.js';
 import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
 const ORDERS = 5;
 const PERFORMANCE_DOC = 'docs/performance.md';
 
 function runBench(args: readonly string[]): Promise<Finished> {
-  return runNode(['--import', 'tsx', 'bench/scrape.bench.ts', ...args]);
+  return runNode([...toolArgv('bench/scrape.bench.ts'), ...args]);
 }
 
 describe('npm run bench on 5 orders', () => {
@@ -123,6 +125,16 @@ describe('bench options and helpers', () => {
       kind: 'run',
       options: { orderCounts: [100, 1000], rounds: 3, tableFile: undefined, quick: true },
     });
+  });
+
+  // The run above is compiled (test/support/compile-tools.ts); npm run bench starts its children
+  // through tsx, as the harness itself runs.
+  it('runs the comparison servers from their TypeScript files when it runs from TypeScript', () => {
+    for (const name of [...BASELINES, 'static-body', 'node-http-exporter']) {
+      const path = `bench/baselines/${name}.ts`;
+      expect(programArgv(path)).toEqual(['--import', 'tsx', path]);
+      expect(existsSync(path), path).toBe(true);
+    }
   });
 
   it('names the flag of a bad value', () => {

@@ -2,10 +2,11 @@
 // 10,000; what is checked is that it scrapes, samples the heap after each scrape and judges.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { toolArgv } from '../support/compiled-tools.js';
 import { EXPORTER_BIN, runNode, type Finished } from '../support/process.js';
 
 function runHeapBench(args: readonly string[]): Promise<Finished> {
-  return runNode(['--expose-gc', '--import', 'tsx', 'bench/heap.bench.ts', ...args]);
+  return runNode([...toolArgv('bench/heap.bench.ts', ['--expose-gc']), ...args]);
 }
 
 describe('npm run bench:heap on 5 orders', () => {

@@ -2,10 +2,13 @@
  * Vitest's global setup. When dist/ was built after the last change to the sources (`npm test`
  * builds first), worker threads started by the code under test run their compiled twins from dist/
  * (src/util/worker-script.ts); otherwise (a changed source, no build) they compile from the sources.
+ * The bench and soak tools the tests run are compiled once for the run (compile-tools.ts).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COMPILED_SOURCES_ENV } from '../../src/util/worker-script.js';
+import { compileTools } from './compile-tools.js';
+import { COMPILED_TOOLS_ENV } from './compiled-tools.js';
 
 /** The newest modification time of the files under `dir` whose names end with `suffix`, or 0. */
 function newest(dir: string, suffix: string): number {
@@ -26,10 +29,13 @@ function builtAfter(sources: string, built: string): boolean {
   }
 }
 
-export default function setup(): void {
+export default async function setup(): Promise<() => void> {
+  const tools = await compileTools('.');
+  process.env[COMPILED_TOOLS_ENV] = tools.dir;
   const fresh = [
     ['src', 'dist'],
     ['packages/yaml-files/src', 'packages/yaml-files/dist'],
   ].every(([sources = '', built = '']) => builtAfter(sources, built));
   if (fresh) process.env[COMPILED_SOURCES_ENV] = resolve('dist');
+  return tools.remove;
 }
