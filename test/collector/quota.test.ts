@@ -1,24 +1,30 @@
 /**
- * Quota protection end to end: 1,000 orders behind `rate_limit: { requests_per_second: 20 }`, the
- * exporter and the simulator over real HTTP, both on one ManualClock. Time moves only in 50 ms steps,
+ * Quota protection end to end: 200 orders behind `rate_limit: { requests_per_second: 4 }`, the
+ * exporter and the simulator over real HTTP, both on one ManualClock. Time moves only in 250 ms steps,
  * and only once the DMS calls of the previous step have finished, so every figure is exact on any
- * machine, and a simulated minute takes a second or two.
+ * machine, and a simulated minute takes well under a second.
+ *
+ * The sizes are small but keep every bound telling: the limiter grants one token per step
+ * (4/s x 250 ms), a full refresh takes ceil(200 / (4 x 15)) = 4 scrapes with the last one only
+ * partly needed (3.3), and the busiest second (burst plus steady rate) lands above RPS, so an
+ * overshoot would show. Larger counts only multiply the steps and the HTTP calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.js';
 import { sampleValue, scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 import { settledTime, type SettledTime } from '../support/settled-time.js';
 
-const ORDERS = 1_000;
-const RPS = 20;
-// Interval 15 s, timeout 14.5 s, burst 20: tokens pile up only between scrapes, and only up to the
-// burst, so a scrape gets min(burst, RPS x 0.5 s) + RPS x 14.5 s = 300 calls, RPS x interval: the
-// formula's bound ceil(1000 / (20 x 15)) = 4 scrapes is then tight, not slack. (A burst of 20
-// covers the 0.5 s gap; a much larger one would only help the very first scrape.)
-const BURST = 20;
+const ORDERS = 200;
+const RPS = 4;
+// Interval 15 s, timeout 14.5 s, burst 4: tokens pile up only between scrapes, and only up to the
+// burst, so a scrape gets min(burst, RPS x 0.5 s) + RPS x 14.5 s = 60 calls, RPS x interval: the
+// formula's bound ceil(200 / (4 x 15)) = 4 scrapes is then tight, not slack. (A burst of 4 covers
+// the 0.5 s gap; a much larger one would only help the very first scrape.)
+const BURST = 4;
 const INTERVAL_MS = 15_000;
 const TIMEOUT_MS = 14_500;
-const STEP_MS = 50;
+// One token per step: a step never hides two calls of the limiter behind one clock move.
+const STEP_MS = 250;
 const SCRAPES_TO_REFRESH_ALL = Math.ceil(ORDERS / ((RPS * INTERVAL_MS) / 1000));
 const MOST_CALLS_PER_SCRAPE = BURST + (RPS * TIMEOUT_MS) / 1000;
 const PREFIX = 'aliyun_dms_datatrack_';
@@ -57,7 +63,7 @@ const count = (values: Iterable<string>, wanted: string): number =>
   [...values].filter((v) => v === wanted).length;
 
 // The cases run in order on one stack: each goes on from where the previous one left the clock.
-describe('quota: 1,000 orders at 20 DMS calls per second', () => {
+describe('quota: 200 orders at 4 DMS calls per second', () => {
   // A whole second, so the simulator's per-second windows line up with the scrapes.
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
   let stack: Stack;

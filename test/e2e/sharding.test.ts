@@ -2,25 +2,21 @@
  * Sharding past one Prometheus: two real Prometheus servers run the shipped prometheus/sharded.yml
  * (shard 0 and shard 1, modulus 2) against one exporter with 10 orders. Each must scrape a disjoint
  * set of /probe targets, together all 10, with the same `up` answers one /metrics scrape gives.
+ * The exporter and the simulator run in this process (the exporter built as main.ts builds it): what
+ * is tested is the shipped Prometheus configuration, and two more processes would add only start-up.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  serveExporter,
-  serveSimulator,
-  startProgram,
-  type Program,
-  type Serving,
-} from '../support/process.js';
+import { startProgram, type Program } from '../support/process.js';
 import { freePort, promQuery, waitFor } from '../support/services.js';
-import { TEST_KEY, scenarioYaml } from '../support/stack.js';
+import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 
 const ORDERS = Array.from({ length: 10 }, (_, i) => 701 + i);
 const cleanups: Array<() => Promise<unknown>> = [];
 const servers: Array<{ url: string; program: Program }> = [];
-let exporter: Serving;
+let exporter: Stack;
 let dir = '';
 
 /** The shipped file with this test's addresses, a fast interval, and the given shard number. */
@@ -37,28 +33,18 @@ function shardConfig(shipped: string, exporterAddress: string, shard: number): s
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dms-shards-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const scenario = join(dir, 'scenario.yaml');
-  await writeFile(
-    scenario,
-    scenarioYaml(
-      ORDERS.map(
-        (id) => `  - { id: ${id}, list: 1h${id === 705 ? ', fault: { kind: business_error }' : ''} }`,
-      ),
-    ),
+  const scenario = scenarioYaml(
+    ORDERS.map((id) => `  - { id: ${id}, list: 1h${id === 705 ? ', fault: { kind: business_error }' : ''} }`),
   );
-  const simulator = await serveSimulator(scenario);
-  cleanups.push(() => simulator.stop());
-  const config = join(dir, 'config.yaml');
-  await writeFile(
-    config,
-    `profiles:
-  default: { endpoint: '${simulator.url.replace('http://', '')}', protocol: http, access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
+  exporter = await startStack({
+    scenario: scenarioFromYaml(scenario),
+    configText: `profiles:
+  default: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
 orders:
 ${ORDERS.map((id) => `  - id: ${id}`).join('\n')}
 `,
-  );
-  exporter = await serveExporter([`--config.file=${config}`]);
-  cleanups.push(() => exporter.stop());
+  });
+  cleanups.push(() => exporter.close());
   const shipped = await readFile('prometheus/sharded.yml', 'utf8');
   for (const shard of [0, 1]) {
     const file = join(dir, `prometheus-${shard}.yml`);
