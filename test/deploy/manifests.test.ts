@@ -18,8 +18,8 @@ import { service } from '../../deploy/src/network.js';
 import { productionServiceMonitor, WEB_CONFIG_YML } from '../../deploy/src/overlays.js';
 import { baseObjects, KUBERNETES_DIR, renderManifests } from '../../deploy/src/render.js';
 import { deployment, serviceAccount } from '../../deploy/src/workload.js';
+import { loadConfigFile } from '../../src/config/load.js';
 import { maxOldSpaceSizeMb } from '../../src/config/loader-heap.js';
-import { runExporter } from '../support/process.js';
 import { runTool } from '../support/promtool.js';
 import { parseObjects } from './kubernetes-objects.js';
 
@@ -149,11 +149,16 @@ describe('files the container reads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dms-deploy-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  // --config.check's verdict is loadConfigFile's (main.ts): called here, without a process per file
+  // (test/main.test.ts runs the built --config.check itself).
+  const problemsOf = async (path: string, env: Record<string, string>): Promise<readonly string[]> => {
+    const loaded = await loadConfigFile(path, env);
+    return loaded.ok ? [] : loaded.error;
+  };
+
   it('base config.yaml passes --config.check (default credential chain)', async () => {
     writeFileSync(join(dir, 'base.yaml'), BASE_CONFIG_YAML);
-    const result = await runExporter(['--config.check', `--config.file=${join(dir, 'base.yaml')}`]);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(await problemsOf(join(dir, 'base.yaml'), {})).toEqual([]);
   });
 
   it('access-key config.yaml passes --config.check with the Secret mounted and the id in the environment', async () => {
@@ -163,12 +168,12 @@ describe('files the container reads', () => {
     const text = ACCESS_KEY_CONFIG_YAML.replaceAll(PATHS.credentialsDir, join(dir, 'credentials'));
     expect(text).not.toBe(ACCESS_KEY_CONFIG_YAML);
     writeFileSync(join(dir, 'access-key.yaml'), text);
-    const args = ['--config.check', `--config.file=${join(dir, 'access-key.yaml')}`];
-    const result = await runExporter(args, { DMS_ACCESS_KEY_ID: 'LTAIexample' });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    const file = join(dir, 'access-key.yaml');
+    expect(await problemsOf(file, { DMS_ACCESS_KEY_ID: 'LTAIexample' })).toEqual([]);
     // Without the variable the check fails: the id really comes from the environment.
-    expect((await runExporter(args)).code).toBe(1);
+    expect(await problemsOf(file, {})).toEqual([
+      `${file}:6: profiles.default.access_key_id: environment variable DMS_ACCESS_KEY_ID is not set`,
+    ]);
   });
 
   it('the production web config passes promtool check web-config (with a throwaway certificate)', () => {
