@@ -1,14 +1,18 @@
 /**
- * The shipped TLS examples with the real programs: the built exporter started with
+ * The shipped TLS examples with a real Prometheus: the exporter serving with
  * prometheus/web-config.yml, scraped by a real Prometheus with the job of
  * prometheus/prometheus-tls.yml (only the target and interval changed), and by a copy of that job
- * with a wrong password, which must fail with 401.
+ * with a wrong password, which must fail with 401. The exporter runs in this process, built as
+ * main.ts builds it and serving real TLS: what is tested is the shipped pair of files
+ * (test/main.test.ts starts the built CLI with --web.config.file).
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertDir, type CertDir } from '../support/certs.js';
-import { serveExporter, startProgram, type Program, type Serving } from '../support/process.js';
+import { readWebConfigFile } from '../../src/web/load.js';
+import { startProgram, type Program } from '../support/process.js';
 import { freePort, waitFor } from '../support/services.js';
+import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 
 interface Target {
   labels: { job: string };
@@ -17,7 +21,7 @@ interface Target {
 }
 
 let certs: CertDir;
-let exporter: Serving | undefined;
+let exporter: Stack | undefined;
 let prometheus: Program | undefined;
 let prometheusUrl = '';
 
@@ -33,7 +37,16 @@ beforeAll(async () => {
   copyFileSync('prometheus/web-config.yml', certs.path('web-config.yml'));
   writeFileSync(certs.path('dms-exporter.password'), 'change-me\n');
   writeFileSync(certs.path('wrong.password'), 'not-the-password\n');
-  exporter = await serveExporter(['--demo', `--web.config.file=${certs.path('web-config.yml')}`]);
+  const web = readWebConfigFile(certs.path('web-config.yml'));
+  if (!web.ok) throw new Error(web.error.join('\n'));
+  exporter = await startStack({
+    scenario: scenarioFromYaml(scenarioYaml(['  - { id: 1, list: 1h }'])),
+    configText: `profiles:
+  default: { endpoint: '\${SIM}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }
+orders: [{ id: 1 }]
+`,
+    web: web.value,
+  });
   const port = exporter.url.split(':').pop() ?? '';
 
   const job = readFileSync('prometheus/prometheus-tls.yml', 'utf8')
@@ -72,7 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
-  await exporter?.stop();
+  await exporter?.close();
   certs.remove();
 });
 

@@ -5,13 +5,17 @@ import { createExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/logging.js';
 import type { RuntimeStore } from '../../src/runtime.js';
 import type { Clock } from '../../src/util/clock.js';
+import type { ListenAddress } from '../../src/util/http-server.js';
+import type { WebConfig } from '../../src/web/load.js';
+import type { Env } from '../../src/config/env.js';
 import { TEST_KEY } from './scenario.js';
 
 export { TEST_KEY, scenarioFromYaml, scenarioYaml } from './scenario.js';
 
-export interface Stack {
+/** An exporter built by createExporter (as main.ts builds it), serving in this process. */
+export interface InProcessExporter {
+  /** `http://HOST:PORT`, or `https://` with a web config that turns TLS on. */
   readonly url: string;
-  readonly simulator: RunningSimulator;
   readonly store: RuntimeStore;
   /** Every log line the exporter wrote, as JSON objects. */
   readonly logs: Array<Record<string, unknown>>;
@@ -22,33 +26,32 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/**
- * A simulator and an exporter built by createExporter (as main.ts builds it), both on loopback ports.
- * The config text may use ${SIM}, ${AK_ID} and ${AK_SECRET}.
- */
-export async function startStack(options: {
-  scenario: Scenario;
-  configText: string;
-  elapsedMs?: () => number;
-  env?: Record<string, string>;
-  clock?: Clock;
-  /** The simulator's wall clock (timestamps, throttling, callsPerSecond); Date.now unless given. */
-  simulatorNow?: () => number;
+export interface Stack extends InProcessExporter {
+  readonly simulator: RunningSimulator;
+}
+
+export interface InProcessOptions {
+  readonly configText: string;
+  /** What the config text's ${NAME}s expand to. */
+  readonly env?: Env;
+  /** Where the DMS clients read HTTPS_PROXY, HTTP_PROXY and NO_PROXY (main.ts passes process.env). */
+  readonly proxyEnv?: Env;
+  /** Relative `*_file` paths in the config resolve here; the working directory unless given. */
+  readonly baseDir?: string;
+  readonly clock?: Clock;
   /** Allow POST /-/reload, as --web.enable-lifecycle does. */
-  enableLifecycle?: boolean;
-}): Promise<Stack> {
-  const simulator = await startSimulator({
-    scenario: options.scenario,
-    ...(options.elapsedMs ? { elapsedMs: options.elapsedMs } : {}),
-    ...(options.simulatorNow ? { now: options.simulatorNow } : {}),
-  });
-  const env = {
-    SIM: simulator.endpoint,
-    AK_ID: TEST_KEY.accessKeyId,
-    AK_SECRET: TEST_KEY.accessKeySecret,
-    ...options.env,
-  };
+  readonly enableLifecycle?: boolean;
+  /** 127.0.0.1 on an ephemeral port unless given (a restart comes back on the address it had). */
+  readonly address?: ListenAddress;
+  /** TLS, basic auth and headers, as --web.config.file gives them. */
+  readonly web?: WebConfig;
+}
+
+/** An exporter built by createExporter (as main.ts builds it) on loopback, logging JSON at debug. */
+export async function startExporter(options: InProcessOptions): Promise<InProcessExporter> {
   let configText = options.configText;
+  const env = options.env ?? {};
+  const source = { baseDir: options.baseDir ?? process.cwd() };
   const rawLogs: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -60,21 +63,23 @@ export async function startStack(options: {
     },
   });
   const exporter = await createExporter({
-    source: () => Promise.resolve(configFromText(configText, 'config.yaml', env)),
+    source: () => Promise.resolve(configFromText(configText, 'config.yaml', env, source)),
     logger: createLogger('debug', 'json', sink),
     build: { version: 'test', revision: 'test' },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.proxyEnv ? { env: options.proxyEnv } : {}),
     enableLifecycle: options.enableLifecycle ?? false,
   });
-  if (!exporter.ok) {
-    await simulator.close();
-    throw new Error(exporter.error.join('\n'));
-  }
-  const server = await exporter.value.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://${server.address}`;
+  if (!exporter.ok) throw new Error(exporter.error.join('\n'));
+  const server = await exporter.value
+    .listen(options.address ?? { host: '127.0.0.1', port: 0 }, options.web)
+    .catch((error: unknown) => {
+      exporter.value.stop();
+      throw error;
+    });
+  const url = `${options.web?.secureContext ? 'https' : 'http'}://${server.address}`;
   return {
     url,
-    simulator,
     store: exporter.value.store,
     logs,
     rawLogs,
@@ -92,6 +97,53 @@ export async function startStack(options: {
     async close() {
       exporter.value.stop();
       await server.close(0);
+    },
+  };
+}
+
+/**
+ * A simulator and an exporter built by createExporter (as main.ts builds it), both on loopback ports.
+ * The config text may use ${SIM}, ${AK_ID} and ${AK_SECRET}.
+ */
+export async function startStack(options: {
+  scenario: Scenario;
+  configText: string;
+  elapsedMs?: () => number;
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** The simulator's wall clock (timestamps, throttling, callsPerSecond); Date.now unless given. */
+  simulatorNow?: () => number;
+  /** Allow POST /-/reload, as --web.enable-lifecycle does. */
+  enableLifecycle?: boolean;
+  /** TLS, basic auth and headers, as --web.config.file gives them. */
+  web?: WebConfig;
+}): Promise<Stack> {
+  const simulator = await startSimulator({
+    scenario: options.scenario,
+    ...(options.elapsedMs ? { elapsedMs: options.elapsedMs } : {}),
+    ...(options.simulatorNow ? { now: options.simulatorNow } : {}),
+  });
+  const env = {
+    SIM: simulator.endpoint,
+    AK_ID: TEST_KEY.accessKeyId,
+    AK_SECRET: TEST_KEY.accessKeySecret,
+    ...options.env,
+  };
+  const exporter = await startExporter({
+    configText: options.configText,
+    env,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.enableLifecycle ? { enableLifecycle: true } : {}),
+    ...(options.web ? { web: options.web } : {}),
+  }).catch(async (error: unknown) => {
+    await simulator.close();
+    throw error;
+  });
+  return {
+    ...exporter,
+    simulator,
+    async close() {
+      await exporter.close();
       await simulator.close();
     },
   };
