@@ -1,9 +1,12 @@
 /**
- * The whole monitoring loop with the real programs: simulator -> exporter (the built CLI) ->
+ * The whole monitoring loop with the real programs: simulator -> exporter ->
  * Prometheus (scraping, evaluating the shipped alert and recording rules with shortened durations)
  * -> two Alertmanagers: one delivering everything to a webhook receiver, one with the shipped
  * routing (prometheus/alertmanager.yml) delivering to webhook paths and a WeCom stand-in; plus every
- * dashboard query evaluated against that Prometheus.
+ * dashboard query evaluated against that Prometheus. The simulators and the exporter run in this
+ * process (the exporter built as main.ts builds it, scraped over real HTTP): what is tested is the
+ * shipped rules, routing and dashboard with the real Prometheus and Alertmanager; the built CLI is
+ * tested in test/main.test.ts.
  */
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +16,7 @@ import { parse, stringify } from 'yaml';
 import { startSimulator, type RunningSimulator } from 'dms-simulator';
 import { listDashboardQueries, substituteGrafanaVariables } from '../support/dashboard-queries.js';
 import { lintMetrics } from '../support/promtool.js';
-import { serveExporter, startProgram, type Program, type Serving } from '../support/process.js';
+import { startProgram, type Program } from '../support/process.js';
 import {
   freePort,
   promQuery,
@@ -22,15 +25,20 @@ import {
   waitFor,
   type WebhookAlert,
 } from '../support/services.js';
-import { scenarioFromYaml } from '../support/stack.js';
+import {
+  scenarioFromYaml,
+  startExporter,
+  type InProcessOptions,
+  type InProcessExporter,
+} from '../support/stack.js';
 
 const JOB = 'dms-datatrack';
 const cleanups: Array<() => Promise<unknown>> = [];
 let dir = '';
 let simulator: RunningSimulator;
 let timed: RunningSimulator;
-let exporter: Serving;
-let exporterArgs: string[] = [];
+let exporter: InProcessExporter;
+let exporterOptions: InProcessOptions;
 let prometheusUrl = '';
 let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let routed: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -123,10 +131,7 @@ beforeAll(async () => {
   });
   cleanups.push(() => timed.close());
 
-  const configFile = join(dir, 'config.yaml');
-  await writeFile(
-    configFile,
-    `profiles:
+  const configText = `profiles:
   default: { endpoint: ${simulator.endpoint}, protocol: http, access_key_id: LTAIe2eKeyId0001, access_key_secret_file: secret }
   # Finds tickets 601 (waiting for approval), 602 (processing) and 603 (its job fails) by itself.
   tickets:
@@ -160,14 +165,14 @@ orders:
   - { id: 504, name: done-already }
   - { id: 505, name: wrong-key, profile: wrong }
   - { id: 506, name: results-config, profile: timed }
-`,
-  );
+`;
   await writeFile(join(dir, 'secret'), 'e2e-secret-4sJx8Lq\n');
-  exporter = await serveExporter([`--config.file=${configFile}`]);
-  cleanups.push(() => exporter.stop());
+  exporter = await startExporter({ configText, baseDir: dir });
+  cleanups.push(() => exporter.close());
   const exporterTarget = exporter.url.replace('http://', '');
   // A restart must come back where Prometheus scrapes.
-  exporterArgs = [`--config.file=${configFile}`, `--web.listen-address=${exporterTarget}`];
+  const port = Number(exporterTarget.split(':').pop());
+  exporterOptions = { configText, baseDir: dir, address: { host: '127.0.0.1', port } };
 
   webhook = await startWebhookReceiver();
   cleanups.push(() => webhook.stop());
@@ -441,15 +446,16 @@ describe('exporter scraped by a real Prometheus, alerts through a real Alertmana
     const before = await readyAlertOf('604');
     expect(before?.state).toBe('firing');
 
-    // Restart the exporter inside the alert's window, where Prometheus scrapes it: it starts with
-    // no memory, and its first answers for 604 are FILTER_SUCCESS again.
-    await exporter.stop();
-    exporter = await serveExporter(exporterArgs);
-    const restartedAt = Date.now() / 1000;
+    // Restart the exporter inside the alert's window, where Prometheus scrapes it: a new one, built
+    // as main.ts builds it, starts with no memory, and its first answers for 604 are FILTER_SUCCESS
+    // again. (Its config load time tells it apart: process_start_time_seconds is this process'.)
+    await exporter.close();
+    const restartingAt = Date.now() / 1000;
+    exporter = await startExporter(exporterOptions);
     await waitFor(
       'Prometheus to scrape the restarted exporter, ticket 604 found again',
       async () => {
-        const expr = `aliyun_dms_datatrack_job_status{order_id="604",status="FILTER_SUCCESS"} == 1 and on (instance) (process_start_time_seconds > ${restartedAt - 10})`;
+        const expr = `aliyun_dms_datatrack_job_status{order_id="604",status="FILTER_SUCCESS"} == 1 and on (instance) (aliyun_dms_datatrack_config_last_reload_success_timestamp_seconds > ${restartingAt})`;
         return (await promQuery(prometheusUrl, expr)).length > 0 ? true : undefined;
       },
       30_000,
