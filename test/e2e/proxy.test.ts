@@ -1,15 +1,17 @@
 /**
- * DMS calls through a real forward proxy (tinyproxy): the exporter and the simulator as separate
- * processes, the proxy set by the environment or by a profile, and what a user sees: the proxy's log,
- * the metrics text and the exporter's log lines.
+ * DMS calls through a real forward proxy (tinyproxy): the built exporter as a process of its own
+ * reading HTTP_PROXY from its environment, the proxy set by the environment or by a profile, and what
+ * a user sees: the proxy's log, the metrics text and the exporter's log lines. The simulator runs in
+ * this process (the exporter reaches it over loopback HTTP, through the proxies, all the same).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveExporter, serveSimulator, type Serving } from '../support/process.js';
+import { startSimulator, type RunningSimulator } from 'dms-simulator';
+import { serveExporter, type Serving } from '../support/process.js';
 import { freePort } from '../support/services.js';
-import { TEST_KEY, sampleValue, scenarioYaml } from '../support/stack.js';
+import { TEST_KEY, sampleValue, scenarioFromYaml, scenarioYaml, startExporter } from '../support/stack.js';
 import { startSilentProxy, startTinyproxy, type RunningProxy } from '../support/tinyproxy.js';
 
 const PROXY_USER = 'exporter';
@@ -18,7 +20,7 @@ const WRONG_PASSWORD = 'wrong-pw-Hy27cM';
 
 const stops: Array<() => Promise<unknown>> = [];
 let dir = '';
-let simulator: Serving;
+let simulator: RunningSimulator;
 let open: RunningProxy; // set as HTTP_PROXY
 let explicit: RunningProxy; // named by a profile
 let guarded: RunningProxy; // asks for credentials
@@ -27,13 +29,9 @@ let deadUrl = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dms-proxy-'));
-  const scenario = join(dir, 'scenario.yaml');
-  await writeFile(
-    scenario,
-    scenarioYaml([1, 2, 3, 4, 5, 6, 7, 8].map((id) => `  - { id: ${id}, list: 1h }`)),
-  );
-  simulator = await serveSimulator(scenario);
-  stops.push(() => simulator.stop());
+  const scenario = scenarioYaml([1, 2, 3, 4, 5, 6, 7, 8].map((id) => `  - { id: ${id}, list: 1h }`));
+  simulator = await startSimulator({ scenario: scenarioFromYaml(scenario) });
+  stops.push(() => simulator.close());
   [open, explicit, guarded] = await Promise.all([
     startTinyproxy(),
     startTinyproxy(),
@@ -50,11 +48,20 @@ afterAll(async () => {
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
-const simulatorEndpoint = (): string => simulator.url.replace('http://', '');
+const simulatorEndpoint = (): string => simulator.endpoint;
 
 function profile(name: string, extra: string): string {
   const { accessKeyId, accessKeySecret } = TEST_KEY;
   return `  ${name}: { endpoint: '${simulatorEndpoint()}', protocol: http, access_key_id: ${accessKeyId}, access_key_secret: ${accessKeySecret}${extra} }`;
+}
+
+function configText(profiles: string[], orders: Array<[number, string]>): string {
+  return `profiles:
+${profiles.join('\n')}
+scrape: { timeout: 3s, min_interval: 0s }
+orders:
+${orders.map(([id, p]) => `  - { id: ${id}, profile: ${p} }`).join('\n')}
+`;
 }
 
 async function exporterWith(
@@ -63,15 +70,7 @@ async function exporterWith(
   env: Record<string, string>,
 ): Promise<Serving> {
   const config = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(
-    config,
-    `profiles:
-${profiles.join('\n')}
-scrape: { timeout: 3s, min_interval: 0s }
-orders:
-${orders.map(([id, p]) => `  - { id: ${id}, profile: ${p} }`).join('\n')}
-`,
-  );
+  await writeFile(config, configText(profiles, orders));
   const exporter = await serveExporter([`--config.file=${config}`], env);
   stops.push(() => exporter.stop());
   return exporter;
@@ -185,12 +184,15 @@ describe('DMS calls through a proxy', () => {
 
 describe('NO_PROXY', () => {
   it('lets calls to the listed hosts bypass HTTP_PROXY: the proxy logs nothing', async () => {
-    const exporter = await exporterWith([profile('default', '')], [[1, 'default']], {
-      HTTP_PROXY: open.url,
-      NO_PROXY: 'localhost,127.0.0.1',
+    // In this process, handed the variables as main.ts hands its environment (the process above
+    // shows that it does): one more exporter process would add only its start-up.
+    const exporter = await startExporter({
+      configText: configText([profile('default', '')], [[1, 'default']]),
+      proxyEnv: { HTTP_PROXY: open.url, NO_PROXY: 'localhost,127.0.0.1' },
     });
+    stops.push(() => exporter.close());
     const before = await tunnelsTo(open);
-    const metrics = await (await fetch(`${exporter.url}/metrics`)).text();
+    const metrics = (await exporter.scrape()).text;
     expect(sampleValue(metrics, 'aliyun_dms_datatrack_up{order_id="1"}')).toBe(1);
     expect(await tunnelsTo(open)).toBe(before);
   }, 30_000);
