@@ -16,7 +16,7 @@ import { parse, stringify } from 'yaml';
 import { startSimulator, type RunningSimulator } from 'dms-simulator';
 import { listDashboardQueries, substituteGrafanaVariables } from '../support/dashboard-queries.js';
 import { lintMetrics } from '../support/promtool.js';
-import { startProgram, type Program } from '../support/process.js';
+import { startGoProgram, type Program } from '../support/process.js';
 import {
   freePort,
   promQuery,
@@ -101,7 +101,7 @@ function shippedAlertmanager(text: string, base: string, wecomApiUrl: string): s
 async function startAlertmanager(name: string, config: string): Promise<number> {
   const port = await freePort();
   await writeFile(join(dir, `${name}.yml`), config);
-  const alertmanager = startProgram(name, 'prometheus-alertmanager', [
+  const alertmanager = startGoProgram(name, 'prometheus-alertmanager', [
     `--config.file=${join(dir, `${name}.yml`)}`,
     `--storage.path=${join(dir, `${name}-data`)}`,
     `--web.listen-address=127.0.0.1:${port}`,
@@ -210,7 +210,7 @@ scrape_configs:
     static_configs: [{ targets: ['${exporterTarget}'] }]
 `,
   );
-  const prometheus = startProgram('prometheus', 'prometheus', [
+  const prometheus = startGoProgram('prometheus', 'prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'prom-data')}`,
     `--web.listen-address=127.0.0.1:${prometheusPort}`,

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProgram, type Program } from '../support/process.js';
+import { startGoProgram, type Program } from '../support/process.js';
 import { freePort, promQuery, waitFor } from '../support/services.js';
 import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 
@@ -50,7 +50,7 @@ ${ORDERS.map((id) => `  - id: ${id}`).join('\n')}
     const file = join(dir, `prometheus-${shard}.yml`);
     await writeFile(file, shardConfig(shipped, exporter.url.replace('http://', ''), shard));
     const port = await freePort();
-    const program = startProgram(`prometheus-${shard}`, 'prometheus', [
+    const program = startGoProgram(`prometheus-${shard}`, 'prometheus', [
       `--config.file=${file}`,
       `--storage.tsdb.path=${join(dir, `data-${shard}`)}`,
       `--web.listen-address=127.0.0.1:${port}`,

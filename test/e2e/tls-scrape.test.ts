@@ -10,7 +10,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertDir, type CertDir } from '../support/certs.js';
 import { readWebConfigFile } from '../../src/web/load.js';
-import { startProgram, type Program } from '../support/process.js';
+import { startGoProgram, type Program } from '../support/process.js';
 import { freePort, waitFor } from '../support/services.js';
 import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 
@@ -59,7 +59,7 @@ orders: [{ id: 1 }]
     .replace('password_file: dms-exporter.password', 'password_file: wrong.password');
   writeFileSync(certs.path('prometheus.yml'), `${job}${wrongJob}`);
   const prometheusPort = await freePort();
-  prometheus = startProgram('prometheus', 'prometheus', [
+  prometheus = startGoProgram('prometheus', 'prometheus', [
     `--config.file=${certs.path('prometheus.yml')}`,
     `--storage.tsdb.path=${certs.path('prom-data')}`,
     `--web.listen-address=127.0.0.1:${prometheusPort}`,
