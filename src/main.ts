@@ -42,12 +42,13 @@ async function main(argv: readonly string[]): Promise<number | 'serving'> {
 }
 
 async function checkConfig(flags: ExporterFlags): Promise<number> {
-  const [{ loadConfigFile }, { describeWebConfig, readWebConfigFile }] = await Promise.all([
+  // The web config's reader (its schema, TLS checks) is loaded only when there is one to check.
+  const [{ loadConfigFile }, webLoad] = await Promise.all([
     import('./config/load.js'),
-    import('./web/load.js'),
+    flags.webConfigFile === undefined ? undefined : import('./web/load.js'),
   ]);
   const loaded = await loadConfigFile(flags.configFile, process.env, flags.limits);
-  const web = flags.webConfigFile === undefined ? undefined : readWebConfigFile(flags.webConfigFile);
+  const web = flags.webConfigFile === undefined ? undefined : webLoad?.readWebConfigFile(flags.webConfigFile);
   const errors = [...(loaded.ok ? [] : loaded.error), ...(web?.ok === false ? web.error : [])];
   if (errors.length > 0) {
     process.stderr.write(`${errors.join('\n')}\n`);
@@ -57,7 +58,8 @@ async function checkConfig(flags: ExporterFlags): Promise<number> {
     const { orders, profiles } = loaded.value;
     process.stdout.write(`${flags.configFile}: OK (${orders.length} orders, ${profiles.size} profiles)\n`);
   }
-  if (web?.ok === true) process.stdout.write(`${web.value.file}: OK (${describeWebConfig(web.value)})\n`);
+  if (web?.ok === true && webLoad !== undefined)
+    process.stdout.write(`${web.value.file}: OK (${webLoad.describeWebConfig(web.value)})\n`);
   return 0;
 }
 

@@ -12,7 +12,7 @@ import {
   type RawError,
 } from './classify-error.js';
 import { FileBackedCredential, type CredentialModel } from './credentials.js';
-import { RecoveringDefaultChain } from './default-chain.js';
+import { createDefaultChain } from './default-chain.js';
 import { redactMessage } from './redact.js';
 import { signRequest, type SigningContext } from './sign.js';
 import { proxyRoute, type ProxyRoute } from './proxy.js';
@@ -70,7 +70,7 @@ export function createAlibabaDmsClient(profile: Profile, options: AlibabaClientO
             'secret file unreadable; using the value read before until it can be read again',
           ),
         )
-      : new RecoveringDefaultChain();
+      : createDefaultChain();
   const route = proxyRoute(profile.protocol, profile.endpoint, profile.proxy, options.env ?? {});
   const caller = new ActionCaller(
     { endpoint: profile.endpoint, algorithm: profile.signatureAlgorithm, userAgent: options.userAgent },
