@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { SIMULATE_USAGE, USAGE, parseCommandLine, type ExporterFlags, type SimulateFlags } from './cli.js';
+import type { Result } from 'yaml-files';
 import type { ListeningServer } from './util/http-server.js';
 import type { WebConfigResult } from './web/load.js';
 
@@ -42,13 +43,11 @@ async function main(argv: readonly string[]): Promise<number | 'serving'> {
 }
 
 async function checkConfig(flags: ExporterFlags): Promise<number> {
-  // The web config's reader (its schema, TLS checks) is loaded only when there is one to check.
-  const [{ loadConfigFile }, webLoad] = await Promise.all([
-    import('./config/load.js'),
-    flags.webConfigFile === undefined ? undefined : import('./web/load.js'),
+  const { loadConfigFile } = await import('./config/load.js');
+  const [loaded, web] = await Promise.all([
+    loadConfigFile(flags.configFile, process.env, flags.limits),
+    flags.webConfigFile === undefined ? undefined : checkWebConfigFile(flags.webConfigFile),
   ]);
-  const loaded = await loadConfigFile(flags.configFile, process.env, flags.limits);
-  const web = flags.webConfigFile === undefined ? undefined : webLoad?.readWebConfigFile(flags.webConfigFile);
   const errors = [...(loaded.ok ? [] : loaded.error), ...(web?.ok === false ? web.error : [])];
   if (errors.length > 0) {
     process.stderr.write(`${errors.join('\n')}\n`);
@@ -58,9 +57,18 @@ async function checkConfig(flags: ExporterFlags): Promise<number> {
     const { orders, profiles } = loaded.value;
     process.stdout.write(`${flags.configFile}: OK (${orders.length} orders, ${profiles.size} profiles)\n`);
   }
-  if (web?.ok === true && webLoad !== undefined)
-    process.stdout.write(`${web.value.file}: OK (${webLoad.describeWebConfig(web.value)})\n`);
+  if (web?.ok === true) process.stdout.write(`${web.value}\n`);
   return 0;
+}
+
+/**
+ * The web config file's OK line, or its errors. Its reader (the schema, the TLS checks) is loaded
+ * only when there is a file to check.
+ */
+async function checkWebConfigFile(file: string): Promise<Result<string, readonly string[]>> {
+  const { describeWebConfig, readWebConfigFile } = await import('./web/load.js');
+  const read = readWebConfigFile(file);
+  return read.ok ? { ok: true, value: `${read.value.file}: OK (${describeWebConfig(read.value)})` } : read;
 }
 
 /** --dms.check: the configuration (the demo's with --demo) asks DMS what the exporter will ask. */

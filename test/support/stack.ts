@@ -105,37 +105,29 @@ export async function startExporter(options: InProcessOptions): Promise<InProces
  * A simulator and an exporter built by createExporter (as main.ts builds it), both on loopback ports.
  * The config text may use ${SIM}, ${AK_ID} and ${AK_SECRET}.
  */
-export async function startStack(options: {
-  scenario: Scenario;
-  configText: string;
-  elapsedMs?: () => number;
-  env?: Record<string, string>;
-  clock?: Clock;
-  /** The simulator's wall clock (timestamps, throttling, callsPerSecond); Date.now unless given. */
-  simulatorNow?: () => number;
-  /** Allow POST /-/reload, as --web.enable-lifecycle does. */
-  enableLifecycle?: boolean;
-  /** TLS, basic auth and headers, as --web.config.file gives them. */
-  web?: WebConfig;
-}): Promise<Stack> {
+export async function startStack(
+  options: Omit<InProcessOptions, 'env'> & {
+    scenario: Scenario;
+    /** Added to ${SIM}, ${AK_ID} and ${AK_SECRET} for the config text. */
+    env?: Record<string, string>;
+    elapsedMs?: () => number;
+    /** The simulator's wall clock (timestamps, throttling, callsPerSecond); Date.now unless given. */
+    simulatorNow?: () => number;
+  },
+): Promise<Stack> {
+  const { scenario, elapsedMs, simulatorNow, env: extraEnv, ...exporterOptions } = options;
   const simulator = await startSimulator({
-    scenario: options.scenario,
-    ...(options.elapsedMs ? { elapsedMs: options.elapsedMs } : {}),
-    ...(options.simulatorNow ? { now: options.simulatorNow } : {}),
+    scenario,
+    ...(elapsedMs ? { elapsedMs } : {}),
+    ...(simulatorNow ? { now: simulatorNow } : {}),
   });
   const env = {
     SIM: simulator.endpoint,
     AK_ID: TEST_KEY.accessKeyId,
     AK_SECRET: TEST_KEY.accessKeySecret,
-    ...options.env,
+    ...extraEnv,
   };
-  const exporter = await startExporter({
-    configText: options.configText,
-    env,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.enableLifecycle ? { enableLifecycle: true } : {}),
-    ...(options.web ? { web: options.web } : {}),
-  }).catch(async (error: unknown) => {
+  const exporter = await startExporter({ ...exporterOptions, env }).catch(async (error: unknown) => {
     await simulator.close();
     throw error;
   });
