@@ -3,8 +3,9 @@
 # docs/deploy.md says why this line).
 ARG NODE_LINE=26
 
-# Build: compile TypeScript with dev dependencies. The workspace packages (packages/*: the DMS simulator
-# that --demo starts, and the YAML file toolkit) are built before the exporter, by `tsc -b`.
+# Build, with dev dependencies: `tsc -b` builds the workspace packages (packages/*: the DMS simulator
+# that --demo starts, and the YAML file toolkit), then scripts/bundle.ts bundles the exporter, those
+# packages and its npm dependencies into dist/.
 FROM node:${NODE_LINE}-bookworm-slim AS build
 WORKDIR /app
 # npm ci needs every workspace's package.json to match the lock file.
@@ -18,9 +19,10 @@ COPY packages/yaml-files/src ./packages/yaml-files/src
 COPY packages/dms-simulator/tsconfig.build.json ./packages/dms-simulator/
 COPY packages/dms-simulator/src ./packages/dms-simulator/src
 COPY src ./src
+COPY scripts/bundle.ts ./scripts/
 RUN npm run build
 
-# Run: production dependencies and the compiled output only, as the unprivileged node user.
+# Run: the bundle and the production dependencies only, as the unprivileged node user.
 FROM node:${NODE_LINE}-bookworm-slim
 # VERSION follows package.json (test/deploy checks it); pass REVISION=$(git rev-parse --short HEAD) and
 # SOURCE=<the URL of your copy of the repository> (the project has no canonical published home).
@@ -35,14 +37,13 @@ LABEL org.opencontainers.image.title="dms-datatrack-exporter" \
       org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production DMS_EXPORTER_REVISION=${REVISION}
 WORKDIR /app
-# Production dependencies, the workspace packages linked into node_modules/ as npm ci does, then
-# the compiled exporter and packages.
+# Production dependencies (npm ci needs every workspace's package.json), then the bundle. The bundle
+# holds the workspace packages and all but one dependency: @alicloud/credentials, required from
+# node_modules/ when a profile uses the default credential chain (src/dms/default-chain.ts).
 COPY package.json package-lock.json ./
 COPY packages/yaml-files/package.json ./packages/yaml-files/
 COPY packages/dms-simulator/package.json ./packages/dms-simulator/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
-COPY --from=build /app/packages/yaml-files/dist ./packages/yaml-files/dist
-COPY --from=build /app/packages/dms-simulator/dist ./packages/dms-simulator/dist
 COPY --from=build /app/dist ./dist
 COPY config.yaml /etc/dms-datatrack-exporter/config.yaml
 # Arguments given to `run` replace CMD, so `run IMAGE --log.level=debug` drops --config.file and the

@@ -13,6 +13,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: SERVER_CONDITIONS } },
   test: {
     globalSetup: ['test/support/global-setup.ts'],
+    // CommonJS packages as Node's ESM loader and the build's bundler hand them over (the default
+    // import is module.exports), not unwrapped to their `exports.default` as vitest would by default.
+    deps: { interopDefault: false },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // CI has 2 cores. A third worker fills the time files spend waiting on real time (Prometheus'

@@ -9,7 +9,7 @@ import type { WebConfigResult } from './web/load.js';
 // The only impure entry point: flags, files, signals, listening. Everything else is built by
 // createExporter (exporter.ts), which the tests use too. Each command imports what it runs when it
 // runs: --version, --help or a usage error then answer in a fraction of the start-up that loading
-// the exporter, the checks and the simulator costs (about 0.9 s of CPU on a 2-core machine).
+// the exporter, the checks and the simulator costs (about 0.8 s of CPU on a 2-core machine).
 
 const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 const REVISION = process.env.DMS_EXPORTER_REVISION ?? 'unknown';

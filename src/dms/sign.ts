@@ -1,16 +1,15 @@
 // Request signing, done by the Alibaba SDK's own functions (@alicloud/openapi-util, @alicloud/tea-util):
 // this file builds exactly the request @alicloud/openapi-client's callApi builds for an RPC action
-// (docs/dms-api.md §2-§3), without the client's transport. The packages are CommonJS; require()
-// gives module.exports under Node and vitest alike, so the classes are on `.default`.
-import { createRequire } from 'node:module';
-import type OpenApiUtilModule from '@alicloud/openapi-util';
-import type TeaUtilModule from '@alicloud/tea-util';
+// (docs/dms-api.md §2-§3), without the client's transport. The packages are CommonJS: a default
+// import gives their module.exports (under Node, vitest and the build's bundler alike), so the
+// classes are on `.default`.
+import OpenApiUtilModule from '@alicloud/openapi-util';
+import TeaUtilModule from '@alicloud/tea-util';
 import type { SignatureAlgorithm } from '../config/schema.js';
 import type { CredentialModel } from './credentials.js';
 
-const require = createRequire(import.meta.url);
-const OpenApiUtil = (require('@alicloud/openapi-util') as typeof OpenApiUtilModule).default;
-const TeaUtil = (require('@alicloud/tea-util') as typeof TeaUtilModule).default;
+const OpenApiUtil = OpenApiUtilModule.default;
+const TeaUtil = TeaUtilModule.default;
 
 export const API_VERSION = '2018-11-01';
 const ACS3 = 'ACS3-HMAC-SHA256';

@@ -1,6 +1,8 @@
-import { createRequire } from 'node:module';
-import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
+import Pool from 'undici/lib/dispatcher/pool.js';
+import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
+import connect from 'undici/lib/api/api-connect.js';
 import { err, ok, type Result } from 'yaml-files';
 import type { SignedRequest } from './sign.js';
 
@@ -17,12 +19,8 @@ import type { SignedRequest } from './sign.js';
 // dispatchers used here load on their own in about 85 ms. The entry point also gives every
 // dispatcher the request API (request, connect, ...); ProxyAgent opens its tunnels with its proxy
 // client's connect(), so that client (ours, from clientFactory) carries connect itself. The proxy
-// tests (test/e2e/proxy.test.ts) fail if an undici release moves these files.
-const require = createRequire(import.meta.url);
-const Agent = require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
-const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
-const ProxyAgent = require('undici/lib/dispatcher/proxy-agent.js') as typeof Undici.ProxyAgent;
-const connect = require('undici/lib/api/api-connect.js') as Undici.Dispatcher['connect'];
+// tests (test/e2e/proxy.test.ts) fail if an undici release moves these files; their types are in
+// undici-parts.d.ts.
 
 /** The pool to the proxy, able to open CONNECT tunnels. */
 class ProxyPool extends Pool {

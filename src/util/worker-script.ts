@@ -1,5 +1,4 @@
-import { relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { WorkerOptions } from 'node:worker_threads';
 
 /** What `new Worker()` takes to run a module of ours: its script, and the options that go with it. */
@@ -9,29 +8,27 @@ export interface WorkerScript {
 }
 
 /**
- * Set (by the test suite's global setup) to the compiled dist/ folder when it is as new as src/:
- * a worker started from the TypeScript sources then runs its compiled twin, which starts about three
+ * Set (by the test suite's global setup) to the built dist/ folder when it is as new as the sources:
+ * a worker started from the TypeScript sources then runs its built twin, which starts about three
  * times cheaper than one that loads tsx and compiles its imports again.
  */
 export const COMPILED_SOURCES_ENV = 'DMS_EXPORTER_COMPILED_SOURCES';
 
-const SOURCES = fileURLToPath(new URL('..', import.meta.url));
-
 /**
- * The worker module `name` (without extension) beside the module at `moduleUrl`: the compiled `.js`
- * file, or, when running from TypeScript sources (the tests do), that file's compiled twin (see
- * COMPILED_SOURCES_ENV) or else a small bootstrap that registers tsx's loader in the worker first,
- * since Node 20 does not pass loaders on to workers.
+ * The worker module `name` (without extension) that the module at `moduleUrl` starts: beside it when
+ * it is built JavaScript (the build puts every worker entry and the chunks that start them together
+ * in dist/, scripts/bundle.ts), or, when running from TypeScript sources (the tests do), its built
+ * twin in dist/ (see COMPILED_SOURCES_ENV) or else a small bootstrap that registers tsx's loader in
+ * the worker first, since Node 20 does not pass loaders on to workers.
  */
 export function workerScript(moduleUrl: string, name: string): WorkerScript {
   if (!moduleUrl.endsWith('.ts')) return { script: new URL(`./${name}.js`, moduleUrl), options: {} };
   const compiled = process.env[COMPILED_SOURCES_ENV];
   if (compiled !== undefined && compiled !== '') {
-    const twin = relative(SOURCES, fileURLToPath(new URL(`./${name}.js`, moduleUrl)));
-    // Without the `source` condition the tests run under, so that the twin's imports of the
-    // workspace packages resolve to their compiled dist/ as well.
+    // The twin is self-contained; it runs without the `source` condition the tests run under, as
+    // dist/main.js does.
     return {
-      script: new URL(twin, pathToFileURL(`${compiled}/`)),
+      script: new URL(`${name}.js`, pathToFileURL(`${compiled}/`)),
       options: { execArgv: withoutSourceCondition(process.execArgv) },
     };
   }

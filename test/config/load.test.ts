@@ -147,17 +147,19 @@ describe('bounded input', () => {
     expect(raised.ok && raised.value.orders.length).toBe(10_001);
   });
 
-  // The orders are counted before the text is parsed: a syntax tree of 287,000 orders needs about
-  // 400 MiB, so a loader that built it first would run out of this heap instead.
-  it('refuses 4 MiB of orders before building them, within 32 MiB of heap', async () => {
-    const lines = orders(287_000);
+  // The orders are counted before the text is parsed: a syntax tree of 70,000 orders needs about
+  // 100 MiB (287,000, what the default 4 MiB cap lets through at this density, about 400 MiB), so a
+  // loader that built it first would run out of this heap instead. A denser file under the same cap
+  // only costs the count more time: it is the heap that shows the order of the steps.
+  it('refuses 1 MiB of orders before building them, within 32 MiB of heap', async () => {
+    const lines = orders(70_000);
     const path = file('dense.yaml', lines);
-    expect(lines.length).toBeLessThan(4 * 1024 * 1024);
-    const limits = { maxBytes: 4 * 1024 * 1024, maxOrders: 10_000, maxHeapMb: 32 };
+    expect(lines.length).toBeLessThan(1024 * 1024);
+    const limits = { maxBytes: 1024 * 1024, maxOrders: 10_000, maxHeapMb: 32 };
     expect(await loadConfigFile(path, {}, limits)).toEqual({
       ok: false,
       error: [
-        `${path}:2: orders: has 287000 orders, more than the limit of 10000 (raise it with --config.max-orders)`,
+        `${path}:2: orders: has 70000 orders, more than the limit of 10000 (raise it with --config.max-orders)`,
       ],
     });
   });

@@ -51,15 +51,22 @@ describe('Dockerfile', () => {
   });
 
   it.each(packageJson.workspaces)(
-    'installs and copies the workspace package %s, which the exporter imports at run time (--demo)',
+    'gives npm ci the package.json of the workspace package %s, which it links',
     (folder) => {
       const npmCi = instructions.findIndex((l) => l.startsWith('RUN npm ci --omit=dev'));
       expect(npmCi).toBeGreaterThan(-1);
-      // npm ci links workspaces from their package.json, so it must be there before npm ci runs.
       expect(instructions.slice(0, npmCi)).toContain(`COPY ${folder}/package.json ./${folder}/`);
-      expect(instructions.slice(npmCi)).toContain(`COPY --from=build /app/${folder}/dist ./${folder}/dist`);
     },
   );
+
+  it('runs the bundle the build stage makes (scripts/bundle.ts), which holds the workspace packages', () => {
+    expect(packageJson.scripts.build).toContain('tsx scripts/bundle.ts');
+    expect(dockerfile).toContain('COPY scripts/bundle.ts ./scripts/');
+    expect(instructions).toContain('COPY --from=build /app/dist ./dist');
+    expect(instructions.filter((l) => l.startsWith('COPY --from=build'))).toEqual([
+      'COPY --from=build /app/dist ./dist',
+    ]);
+  });
 
   it('is built and run by `npm run image:check`, which CI runs', () => {
     expect(packageJson.scripts['image:check']).toBe('bash deploy/image-check.sh');

@@ -1,7 +1,8 @@
 /**
- * Vitest's global setup. When dist/ was built after the last change to the sources (`npm test`
- * builds first), worker threads started by the code under test run their compiled twins from dist/
- * (src/util/worker-script.ts); otherwise (a changed source, no build) they compile from the sources.
+ * Vitest's global setup. When dist/ was built after the last change to the sources it bundles (`npm
+ * test` builds first), worker threads started by the code under test run their built twins from
+ * dist/ (src/util/worker-script.ts); otherwise (a changed source, no build) they compile from the
+ * sources.
  * The bench and soak tools the tests run are compiled once for the run (compile-tools.ts).
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -32,10 +33,9 @@ function builtAfter(sources: string, built: string): boolean {
 export default async function setup(): Promise<() => void> {
   const tools = await compileTools('.');
   process.env[COMPILED_TOOLS_ENV] = tools.dir;
-  const fresh = [
-    ['src', 'dist'],
-    ['packages/yaml-files/src', 'packages/yaml-files/dist'],
-  ].every(([sources = '', built = '']) => builtAfter(sources, built));
+  const fresh = ['src', 'packages/yaml-files/src', 'packages/dms-simulator/src'].every((sources) =>
+    builtAfter(sources, 'dist'),
+  );
   if (fresh) process.env[COMPILED_SOURCES_ENV] = resolve('dist');
   return tools.remove;
 }

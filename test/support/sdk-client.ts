@@ -2,12 +2,9 @@ import OpenApiModule, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 
 // The real Alibaba Cloud client (docs/dms-api.md §2), so the simulator is tested against what production
-// sends. The package is CommonJS: under Node's ESM loader the class sits on `.default`, under vitest's
-// interop it may be the default import itself.
-type OpenApiClass = typeof OpenApiModule.default;
-const OpenApi: OpenApiClass =
-  (OpenApiModule as unknown as { default?: OpenApiClass }).default ??
-  (OpenApiModule as unknown as OpenApiClass);
+// sends. The package is CommonJS: the default import is its module.exports (vitest.config.ts keeps
+// Node's interop), so the class sits on `.default`.
+const OpenApi = OpenApiModule.default;
 
 export interface ClientOptions {
   endpoint: string;
