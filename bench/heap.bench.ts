@@ -59,7 +59,7 @@ if (collect === undefined) {
 
 // The exporter's modules (most of this program's start-up) load once the flags are known to be good.
 const { default: pino } = await import('pino');
-const { configFromText } = await import('../src/config/load.js');
+const { configFromText } = await import('../src/config/parse.js');
 const { createExporter } = await import('../src/exporter.js');
 const { exporterConfigYaml, scenarioYaml } = await import('./fixtures.js');
 const { startSimulator } = await import('./processes.js');

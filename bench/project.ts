@@ -2,7 +2,7 @@
 // metric names they export and the harness reads. When one of these interfaces changes, this file
 // is the one to fix.
 import { Secret } from '../src/config/secret.js';
-import { MAX_CONCURRENCY } from '../src/config/schema.js';
+import { MAX_CONCURRENCY } from '../src/config/constants.js';
 import { createAlibabaDmsClient } from '../src/dms/alibaba-client.js';
 import { ACTION_GET_JOB_DEGREE, JOB_STATUSES } from '../src/dms/types.js';
 import { METRICS } from '../src/metrics/catalogue.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { scenarioFromYaml, startSimulator, type Scenario } from 'dms-simulator';
 import type { Logger } from 'pino';
-import { configFromText } from './config/load.js';
+import { configFromText } from './config/parse.js';
 import type { ConfigSource } from './runtime.js';
 
 // Everything `--demo` is: a built-in simulator with generated credentials, tickets whose jobs move

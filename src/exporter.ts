@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import type { Logger } from 'pino';
-import { ok, type Result } from 'yaml-files';
+import { ok, type Result } from 'yaml-files/basics';
 import { createCollector, type Collector } from './collector/collector.js';
 import { DiscoveryService } from './discovery/service.js';
 import type { Env } from './config/env.js';

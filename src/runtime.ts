@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { err, ok, type Result } from 'yaml-files';
+import { err, ok, type Result } from 'yaml-files/basics';
 import type { ScrapeTarget } from './collector/collector.js';
 import type { Config, Profile } from './config/schema.js';
 import {

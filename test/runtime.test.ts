@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { configFromText } from '../src/config/load.js';
+import { configFromText } from '../src/config/parse.js';
 import type { Config } from '../src/config/schema.js';
 import { openRuntimeStore } from '../src/runtime.js';
 import { ManualClock } from './support/clock.js';

@@ -1,4 +1,4 @@
-import { ok, zonedTime, type Result } from 'yaml-files';
+import { ok, zonedTime, type Result } from 'yaml-files/basics';
 import type { Env } from '../config/env.js';
 import type { Config, DiscoverySettings, Profile } from '../config/schema.js';
 import type { Exchange } from '../dms/alibaba-client.js';

@@ -1,4 +1,4 @@
-import { formatDuration } from 'yaml-files';
+import { formatDuration } from 'yaml-files/basics';
 import type { Profile } from '../config/schema.js';
 import type { Exchange } from '../dms/alibaba-client.js';
 import { ACTION_GET_JOB_DEGREE, ACTION_GET_ORDER_DETAIL, ACTION_LIST_ORDERS } from '../dms/types.js';

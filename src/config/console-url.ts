@@ -1,5 +1,3 @@
-import { text } from 'yaml-files';
-
 // A link from an order to its ticket in the DMS console. DMS's API does not say where its console
 // is (it depends on the account's site, region and single sign-on), so the exporter never guesses:
 // an operator who wants the link writes its template per profile (profiles.<name>.console_url).
@@ -8,14 +6,8 @@ import { text } from 'yaml-files';
 export const ORDER_ID_PLACEHOLDER = '{order_id}';
 const PLACEHOLDER = /\{[^{}]*\}/g;
 
-/** A console URL template, checked when the config loads: only known placeholders, http(s) only. */
-export function consoleUrlTemplate() {
-  return text(2048).superRefine((template, ctx) => {
-    for (const problem of templateProblems(template)) ctx.addIssue({ code: 'custom', message: problem });
-  });
-}
-
-function templateProblems(template: string): string[] {
+/** What is wrong with a console URL template (schema.ts checks it): only known placeholders, http(s) only. */
+export function templateProblems(template: string): string[] {
   const problems = [...new Set(template.match(PLACEHOLDER) ?? [])]
     .filter((placeholder) => placeholder !== ORDER_ID_PLACEHOLDER)
     .map((placeholder) => `unknown placeholder ${placeholder} (the only one is ${ORDER_ID_PLACEHOLDER})`);

@@ -1,5 +1,6 @@
-import { formatDuration, type Problem, type Result } from 'yaml-files';
-import { DEFAULT_PROFILE_NAME, orderShape, profileShape, scrapeShape } from './schema.js';
+import { formatDuration, type Problem, type Result } from 'yaml-files/basics';
+import { DEFAULT_PROFILE_NAME } from './constants.js';
+import { orderShape, profileShape, scrapeShape } from './schema.js';
 
 // Rules that span keys, run on the plain file contents after (and whatever the result of) the
 // schema: a wrong field elsewhere must not hide a duplicate id or a missing secret. Each rule reads

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from 'yaml-files';
+import { err, ok, type Result } from 'yaml-files/basics';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,8 +1,12 @@
-// The worker thread of loadConfigFile (load.ts): reads and checks one config file, posts the result.
+// The worker thread of loadConfigFile (load.ts): reads, checks and types one config file, and posts
+// the result with its Secrets packed for the journey (transfer.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { ok } from 'yaml-files/basics';
 import type { Env } from './env.js';
-import { checkConfigFile } from './load.js';
 import type { LoadLimits } from './limits.js';
+import { readConfigFile } from './parse.js';
+import { packSecrets } from './transfer.js';
 
 const { path, env, limits } = workerData as { path: string; env: Env; limits: LoadLimits };
-parentPort?.postMessage(await checkConfigFile(path, env, limits));
+const loaded = await readConfigFile(path, env, limits);
+parentPort?.postMessage(loaded.ok ? ok(packSecrets(loaded.value)) : loaded);

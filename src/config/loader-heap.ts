@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { readSmallFile } from 'yaml-files';
+import { readSmallFile } from 'yaml-files/basics';
 import { DEFAULT_LOADER_HEAP_MB } from './limits.js';
 
 // How much heap the worker thread that loads a config file may use. It shares the process's memory

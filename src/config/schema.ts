@@ -12,19 +12,14 @@ import {
   pattern,
   text,
 } from 'yaml-files';
-import { consoleUrlOf, consoleUrlTemplate } from './console-url.js';
+import { ALWAYS_SPENT_SHARE, DEFAULT_ENDPOINT, DEFAULT_PROFILE_NAME, MAX_CONCURRENCY } from './constants.js';
+import { consoleUrlOf, templateProblems } from './console-url.js';
 import { Secret, type SecretSource } from './secret.js';
 
 // The configuration file's one schema: its types (z.output), defaults, rules and descriptions.
 // config.schema.json and CONFIGURATION.md's key tables are generated from it (npm run config:docs).
 // Rules across keys (pairing of credentials, references, duplicates) live in cross-checks.ts.
 
-export const DEFAULT_PROFILE_NAME = 'default';
-/** The central DMS Enterprise endpoint; regional ones look like dms-enterprise.cn-hangzhou.aliyuncs.com. */
-export const DEFAULT_ENDPOINT = 'dms-enterprise.aliyuncs.com';
-export const MAX_CONCURRENCY = 256;
-/** The share of the scraper's timeout a scrape may always spend on DMS, however large the offset. */
-export const ALWAYS_SPENT_SHARE = 0.5;
 /** Names become label values and key paths: long enough for any real name, short enough to stay small. */
 const MAX_NAME_LENGTH = 1024;
 const HOUR_MS = 60 * 60 * 1000;
@@ -42,6 +37,13 @@ const endpoint = text(253)
   .describe(
     'DMS Enterprise API host, `host[:port]` only, without `http://` or a path. Regional endpoints look like `dms-enterprise.cn-hangzhou.aliyuncs.com`.',
   );
+
+/** A console URL template, checked when the config loads (console-url.ts). */
+function consoleUrlTemplate() {
+  return text(2048).superRefine((template, ctx) => {
+    for (const problem of templateProblems(template)) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
 
 /** http(s)://[user[:password]@]host[:port], nothing after the authority. */
 function isProxyUrl(value: string): boolean {

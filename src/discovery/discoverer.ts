@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { err, zonedTime, type Result, type ZonedTime } from 'yaml-files';
+import { err, zonedTime, type Result, type ZonedTime } from 'yaml-files/basics';
 import { consoleUrlOf } from '../config/console-url.js';
 import type { DiscoverySettings } from '../config/schema.js';
 import type { Gates } from '../dms/gates.js';

@@ -1,4 +1,4 @@
-import { ok, type Result, type ZonedTime } from 'yaml-files';
+import { ok, type Result, type ZonedTime } from 'yaml-files/basics';
 import type { DiscoverySettings } from '../config/schema.js';
 import type { DmsError, ListOrdersQuery, OrderPage, TicketSummary } from '../dms/types.js';
 

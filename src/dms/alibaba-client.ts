@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { err, ok, type Result } from 'yaml-files';
+import { err, ok, type Result } from 'yaml-files/basics';
 import type { Env } from '../config/env.js';
 import type { Profile } from '../config/schema.js';
 import { raceAbort } from '../util/abort.js';

@@ -1,4 +1,4 @@
-import { err, ok } from 'yaml-files';
+import { err, ok } from 'yaml-files/basics';
 import { envelope, isRecord, requestIdOf } from './envelope.js';
 import { isDmsJobStatus, type DmsResult, type Ratio } from './types.js';
 

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { readSmallFileAsync } from 'yaml-files';
+import { readSmallFileAsync } from 'yaml-files/basics';
 import type { Credentials } from '../config/schema.js';
 import type { SecretSource } from '../config/secret.js';
 

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from 'yaml-files';
+import { err, ok, type Result } from 'yaml-files/basics';
 import type { DmsError } from './types.js';
 
 // What every DMS answer shares (docs/dms-api.md): a JSON object with RequestId and Success, and on

@@ -1,4 +1,4 @@
-import { err, type Result } from 'yaml-files';
+import { err, type Result } from 'yaml-files/basics';
 import type { Clock } from '../util/clock.js';
 import type { Gates } from './gates.js';
 import type { QueuePlace } from './queue.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { err, ok, type Result } from 'yaml-files';
+import { err, ok, type Result } from 'yaml-files/basics';
 import type { Env } from '../config/env.js';
 import type { ProxySettings } from '../config/schema.js';
 

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from 'yaml-files';
+import { err, ok, type Result } from 'yaml-files/basics';
 import { envelope, isRecord, requestIdOf, text } from './envelope.js';
 import type { DmsError, OrderPage, TicketSummary, TrackDetail } from './types.js';
 

@@ -3,7 +3,7 @@ import Agent from 'undici/lib/dispatcher/agent.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
 import connect from 'undici/lib/api/api-connect.js';
-import { err, ok, type Result } from 'yaml-files';
+import { err, ok, type Result } from 'yaml-files/basics';
 import type { SignedRequest } from './sign.js';
 
 // The HTTP exchange with the DMS gateway, sent by undici: one keep-alive pool per profile (through

@@ -1,4 +1,4 @@
-import type { Result } from 'yaml-files';
+import type { Result } from 'yaml-files/basics';
 
 /** The nine states DMS reports for a data-tracking job, in pipeline order. */
 export const JOB_STATUSES = [

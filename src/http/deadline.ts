@@ -1,5 +1,6 @@
-import { err, ok, type Result } from 'yaml-files';
-import { ALWAYS_SPENT_SHARE, type ScrapeSettings } from '../config/schema.js';
+import { err, ok, type Result } from 'yaml-files/basics';
+import { ALWAYS_SPENT_SHARE } from '../config/constants.js';
+import type { ScrapeSettings } from '../config/schema.js';
 
 // Plain decimal seconds, as Prometheus writes them: no hex, exponent, sign or Infinity.
 const DECIMAL_SECONDS = /^\d{1,9}(?:\.\d{1,9})?$/;

@@ -1,6 +1,6 @@
 import type Koa from 'koa';
-import { err, ok, type Result } from 'yaml-files';
-import { DEFAULT_PROFILE_NAME } from '../config/schema.js';
+import { err, ok, type Result } from 'yaml-files/basics';
+import { DEFAULT_PROFILE_NAME } from '../config/constants.js';
 import type { Collector } from '../collector/collector.js';
 import { consoleUrlOf } from '../config/console-url.js';
 import type { TrackedOrder } from '../orders.js';

@@ -33,6 +33,11 @@ export interface WebConfig {
   readonly files: readonly string[];
   /** The certificate served (cert_file's first), with TLS. */
   readonly serverCertificate: ServerCertificate | undefined;
+  /**
+   * Reads the file again (the server's watcher does, when a file changed): the server takes its
+   * reader from here rather than importing this module, which loads the schema (and zod).
+   */
+  readonly reread: () => WebConfigResult;
 }
 
 export interface ServerCertificate {
@@ -91,7 +96,14 @@ function webConfig(
   named: readonly string[],
   serverCertificate: ServerCertificate | undefined,
 ): WebConfig {
-  return { file, settings, secureContext, files: [resolve(file), ...named], serverCertificate };
+  return {
+    file,
+    settings,
+    secureContext,
+    files: [resolve(file), ...named],
+    serverCertificate,
+    reread: () => readWebConfigFile(file),
+  };
 }
 
 /** Whether the key at `path` is written, with or without a value. */

@@ -1,11 +1,10 @@
-import { z } from 'zod';
-import { integer, mapping } from 'yaml-files';
 import type { Clock } from '../util/clock.js';
 
 // The exporter-toolkit's `rate_limit` (docs/web-configuration.md there): a token bucket, `burst`
 // tokens that refill at one per `interval`, and a request that finds it empty is answered 429. The
 // keys, units and bucket are the toolkit's (Go's golang.org/x/time/rate, full at start); what it
 // counts differs, see server.ts: a request whose credentials were already verified takes no token.
+// The keys are read by schema.ts (rateLimitSchema), which the server does not need to load.
 
 /** Go's time.ParseDuration units, in milliseconds (µs: the micro sign; μs: the Greek letter mu). */
 const GO_UNITS: Readonly<Record<string, number>> = {
@@ -34,37 +33,6 @@ export function parseGoDuration(text: string): number | undefined {
   if (!(ms <= GO_MAX_MS)) return undefined;
   return text.startsWith('-') ? -ms : ms;
 }
-
-/**
- * `interval`: a Go duration string, as the toolkit's YAML library reads one into a time.Duration. A
- * bare number there counts nanoseconds (`1` is 1ns), which is never meant, so only 0 is taken bare.
- */
-const interval = z
-  .union([z.string(), z.number(), z.bigint()], { error: 'must be a duration such as 1s, got {value}' })
-  .transform((written, ctx) => {
-    // yaml-files hands a bare decimal integer over as a bigint, any other bare number as a number.
-    const ms = typeof written === 'string' ? parseGoDuration(written) : Number(written) === 0 ? 0 : undefined;
-    if (ms !== undefined && ms >= 0) return ms;
-    let message = "must be a duration in Go's notation (e.g. 100ms, 1s, 1m30s), got {value}";
-    if (typeof written !== 'string')
-      message = 'needs a unit (the toolkit reads a bare number as nanoseconds), got {value}';
-    else if (ms !== undefined) message = 'must not be negative (0 turns the limit off), got {value}';
-    ctx.addIssue({ code: 'custom', message });
-    return z.NEVER;
-  });
-
-/** `rate_limit`. With 0 tokens the toolkit would refuse every request, so an interval needs a burst. */
-export const rateLimitSchema = z.preprocess(
-  (value) => value ?? {},
-  mapping({ interval: interval.default(0), burst: integer(0).default(0) })
-    .refine(({ interval: ms, burst }) => ms === 0 || burst >= 1, {
-      path: ['burst'],
-      error: 'must be at least 1 when interval is set (with 0 the toolkit refuses every request)',
-    })
-    .transform(({ interval: ms, burst }): RateLimit | undefined =>
-      ms === 0 ? undefined : { intervalMs: ms, burst },
-    ),
-);
 
 /** A limit in force: burst tokens, one more every intervalMs. */
 export interface RateLimit {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { flag, list, mapping, oneOf, text } from 'yaml-files';
+import { flag, integer, list, mapping, oneOf, text } from 'yaml-files';
 import { Secret } from '../config/secret.js';
-import { rateLimitSchema } from './rate-limit.js';
+import { parseGoDuration, type RateLimit } from './rate-limit.js';
 import { CIPHER_SUITE_NAMES, CURVE_NAMES, TLS_VERSIONS } from './tls-names.js';
 
 // The web configuration file, in the Prometheus exporter-toolkit format (docs/web-configuration.md
@@ -9,6 +9,37 @@ import { CIPHER_SUITE_NAMES, CURVE_NAMES, TLS_VERSIONS } from './tls-names.js';
 // web-config`. Toolkit keys this exporter does not implement are refused with a reason, never ignored.
 
 const MAX_PATH_LENGTH = 4096;
+
+/**
+ * `interval`: a Go duration string, as the toolkit's YAML library reads one into a time.Duration. A
+ * bare number there counts nanoseconds (`1` is 1ns), which is never meant, so only 0 is taken bare.
+ */
+const interval = z
+  .union([z.string(), z.number(), z.bigint()], { error: 'must be a duration such as 1s, got {value}' })
+  .transform((written, ctx) => {
+    // yaml-files hands a bare decimal integer over as a bigint, any other bare number as a number.
+    const ms = typeof written === 'string' ? parseGoDuration(written) : Number(written) === 0 ? 0 : undefined;
+    if (ms !== undefined && ms >= 0) return ms;
+    let message = "must be a duration in Go's notation (e.g. 100ms, 1s, 1m30s), got {value}";
+    if (typeof written !== 'string')
+      message = 'needs a unit (the toolkit reads a bare number as nanoseconds), got {value}';
+    else if (ms !== undefined) message = 'must not be negative (0 turns the limit off), got {value}';
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
+
+/** `rate_limit`. With 0 tokens the toolkit would refuse every request, so an interval needs a burst. */
+export const rateLimitSchema = z.preprocess(
+  (value) => value ?? {},
+  mapping({ interval: interval.default(0), burst: integer(0).default(0) })
+    .refine(({ interval: ms, burst }) => ms === 0 || burst >= 1, {
+      path: ['burst'],
+      error: 'must be at least 1 when interval is set (with 0 the toolkit refuses every request)',
+    })
+    .transform(({ interval: ms, burst }): RateLimit | undefined =>
+      ms === 0 ? undefined : { intervalMs: ms, burst },
+    ),
+);
 
 const INLINE = 'here: give the PEM in a file (cert_file, key_file, client_ca_file), re-read when it changes';
 

@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createSecureContext, type SecureContextOptions, type TLSSocket, type TlsOptions } from 'node:tls';
-import { err, ok, readSmallFile, type Problem, type Result } from 'yaml-files';
+import { err, ok, readSmallFile, type Problem, type Result } from 'yaml-files/basics';
 import type { TlsSettings } from './schema.js';
 import { NODE_TLS_VERSION, TLS_VERSIONS, opensslCiphers, opensslCurves } from './tls-names.js';
 

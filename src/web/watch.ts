@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { readWebConfigFile, type WebConfig, type WebConfigResult } from './load.js';
+import type { WebConfig } from './load.js';
 
 // The toolkit reads its web config file on every request and its certificates on every handshake.
 // This does the cheap equivalent: on every connection and request it looks at the files' metadata
@@ -17,17 +17,14 @@ export interface WatchOptions {
   readonly logger: Logger;
   /** Told about each configuration that replaces the current one (e.g. to install new certificates). */
   readonly onChange: (next: WebConfig) => void;
-  /** How the file is read; the real reader unless a test says otherwise. */
-  readonly read?: (path: string) => WebConfigResult;
 }
 
 export function watchWebConfig(first: WebConfig, options: WatchOptions): WebConfigWatch {
-  const read = options.read ?? readWebConfigFile;
   let current = first;
   let seen = fingerprint(first.files);
 
   const reload = (): void => {
-    const loaded = read(current.file);
+    const loaded = current.reread();
     if (!loaded.ok) {
       options.logger.error({ errors: loaded.error }, 'web config reload failed; keeping the previous one');
       return;

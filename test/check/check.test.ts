@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDms } from '../../src/check/check.js';
 import { renderReport } from '../../src/check/render.js';
 import { checkPassed } from '../../src/check/report.js';
-import { configFromText } from '../../src/config/load.js';
+import { configFromText } from '../../src/config/parse.js';
 import { createLogger } from '../../src/logging.js';
 import { CHECK_SCENARIO, expectGoldenReport, normalisedReport } from '../support/check.js';
 import { scenarioFromYaml } from '../support/scenario.js';

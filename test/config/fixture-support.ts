@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { err, ok, type Result } from 'yaml-files';
-import { checkConfigText, typedConfig, type ConfigResult } from '../../src/config/load.js';
+import { checkConfigText, typedConfig, type ConfigResult } from '../../src/config/parse.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENDPOINT, type Config, type Profile } from '../../src/config/schema.js';
+import { DEFAULT_ENDPOINT } from '../../src/config/constants.js';
+import type { Config, Profile } from '../../src/config/schema.js';
 import type { SecretSource } from '../../src/config/secret.js';
 import { DEFAULT_SCRAPE_SETTINGS } from '../support/settings.js';
 import { FIXTURES, parseFixture } from './fixture-support.js';

@@ -3,9 +3,12 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
-import { checkConfigFile, configFromText, loadConfigFile } from '../../src/config/load.js';
+import { loadConfigFile } from '../../src/config/load.js';
+import { checkConfigFile, configFromText } from '../../src/config/parse.js';
+import { Secret } from '../../src/config/secret.js';
 
 const REPO_CONFIG = join(import.meta.dirname, '..', '..', 'config.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'dms-config-'));
@@ -106,6 +109,45 @@ describe('loadConfigFile', () => {
         `${path}:5: profiles.default.security_token_file: cannot read "fifo": is a named pipe (FIFO), not a regular file`,
       ],
     });
+  });
+
+  // The worker builds the typed config; what crosses to this thread is a structured clone, which
+  // would turn each Secret into an empty object (config/transfer.ts).
+  it('hands over the typed config its worker built: the same config, its Secrets still Secrets', async () => {
+    const text = [
+      'profiles:',
+      '  default:',
+      '    access_key_id: id',
+      '    access_key_secret: literal-ak-secret',
+      '    security_token: literal-sts-token',
+      '    proxy: http://user:proxy-password@127.0.0.1:3128',
+      '    discovery: { enabled: true, include_comment: "^audit" }',
+      'orders:',
+      '  - { id: 1, name: first }',
+      '',
+    ].join('\n');
+    const path = file('secrets.yaml', text);
+    const loaded = await loadConfigFile(path, {});
+    const inThread = configFromText(text, path, {}, { baseDir: dir });
+    if (!loaded.ok || !inThread.ok) throw new Error('both load');
+    expect(loaded.value).toEqual(inThread.value);
+    const profile = loaded.value.profiles.get('default');
+    const { credentials } = profile ?? {};
+    if (credentials?.kind !== 'access_key') throw new Error('access key credentials expected');
+    const secrets = [
+      credentials.accessKeySecret.kind === 'literal' ? credentials.accessKeySecret.secret : undefined,
+      credentials.securityToken?.kind === 'literal' ? credentials.securityToken.secret : undefined,
+      profile?.proxy.url,
+    ];
+    expect(secrets.map((secret) => secret instanceof Secret && secret.reveal())).toEqual([
+      'literal-ak-secret',
+      'literal-sts-token',
+      'http://user:proxy-password@127.0.0.1:3128',
+    ]);
+    const printed = inspect(loaded.value, { depth: null });
+    expect(printed).toContain('<secret>');
+    expect(printed).not.toMatch(/literal-|proxy-password/);
+    expect(profile?.discovery?.includeComment).toEqual(/^audit/u);
   });
 
   it('expands ${VAR} from the environment it is given', async () => {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { configFromText } from '../../src/config/load.js';
+import { configFromText } from '../../src/config/parse.js';
 import { Discoverer } from '../../src/discovery/discoverer.js';
 import { createLogger } from '../../src/logging.js';
 import { ManualClock } from '../support/clock.js';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { startSimulator, type RunningSimulator, type Scenario } from 'dms-simulator';
-import { configFromText } from '../../src/config/load.js';
+import { configFromText } from '../../src/config/parse.js';
 import { createExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/logging.js';
 import type { RuntimeStore } from '../../src/runtime.js';

@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { SecureVersion, TLSSocket } from 'node:tls';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach } from 'vitest';
-import { configFromText } from '../../src/config/load.js';
+import { configFromText } from '../../src/config/parse.js';
 import { createExporter } from '../../src/exporter.js';
 import { createLogger } from '../../src/logging.js';
 import type { Logger } from 'pino';
