@@ -1,6 +1,8 @@
-// The package's one entry (its package.json exports point here); README.md says what each part is for.
+// The package's main entry (its package.json exports point here); README.md says what each part is
+// for. The parts that need neither yaml nor zod are in basics.ts, its second entry, and here too.
 
-export { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
+export * from './basics.js';
+
 export {
   LONGEST_TIMER_MS,
   decimal,
@@ -22,21 +24,5 @@ export {
   type PlainResult,
   type StringExpander,
 } from './plain.js';
-export { excludeUnder, formatProblems, problemsFromZod, type Problem } from './problems.js';
-export { err, ok, type Result } from './result.js';
-export {
-  decodeUtf8,
-  describeFsError,
-  formatBytes,
-  readBoundedText,
-  readSmallFile,
-  readSmallFileAsync,
-} from './read.js';
+export { excludeUnder, formatProblems, problemsFromZod } from './problems.js';
 export { parseYamlSource, type ParseBudget, type YamlSource } from './source.js';
-export {
-  isTimeZone,
-  parseLocalTime,
-  utcFromDateTimeFields,
-  zonedTime,
-  type ZonedTime,
-} from './zoned-time.js';
