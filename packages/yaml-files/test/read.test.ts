@@ -39,7 +39,8 @@ const at = (name: string): string => (name.startsWith('/') ? name : path(name));
  * writer would hang whatever ran it for ever, and only a process can be stopped then (after 20 s).
  */
 function readSmallFileInAnotherProcess(file: string): unknown {
-  const entry = new URL('../src/index.ts', import.meta.url).href;
+  // read.ts alone: the package's entry would have tsx compile the YAML parser and zod as well.
+  const entry = new URL('../src/read.ts', import.meta.url).href;
   const code = `const { readSmallFile } = await import(${JSON.stringify(entry)});
     process.stdout.write(JSON.stringify(readSmallFile(${JSON.stringify(file)}, 1024)));`;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
