@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Tests import the workspace packages (packages/*) from their TypeScript sources through the `source`
 // condition of their exports, as tsconfig.json's customConditions does, so nothing is built first.
 // Vitest resolves in Vite's server environment: the rest are Vite's defaults there. The built CLI
-// the tests spawn (dist/main.js) imports the packages' compiled dist/ like any user.
+// the tests spawn (dist/main.js) carries the packages in its bundle, built from the same sources.
 const SERVER_CONDITIONS = ['source', 'module', 'node', 'development|production'];
 
 // Test files that replace a module (vi.mock) need a module graph of their own.

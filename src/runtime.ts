@@ -2,13 +2,7 @@ import type { Logger } from 'pino';
 import { err, ok, type Result } from 'yaml-files/basics';
 import type { ScrapeTarget } from './collector/collector.js';
 import type { Config, Profile } from './config/schema.js';
-import {
-  createSemaphore,
-  createTokenBucket,
-  type RateLimit,
-  type Semaphore,
-  type TokenBucket,
-} from './dms/gates.js';
+import { createAdmission, type Admission } from './dms/gates.js';
 import type { DmsClient } from './dms/types.js';
 import { configured, type TrackedOrder } from './orders.js';
 import type { Clock } from './util/clock.js';
@@ -52,13 +46,12 @@ export async function openRuntimeStore(
 ): Promise<Result<RuntimeStore, readonly string[]>> {
   const first = await deps.source();
   if (!first.ok) return first;
-  // Rate limits and the concurrency bound outlive reloads: a reload must neither hand out a fresh
-  // burst nor let a second set of calls run beside the ones the previous config started.
-  const buckets = new BucketShelf(deps.clock);
-  const slots = createSemaphore(first.value.scrape.concurrency);
+  // Rate limits and the concurrency bound outlive reloads (see Admission).
+  const admission = createAdmission(deps.clock, first.value.scrape.concurrency);
   const build = (config: Config): Runtime => {
-    slots.resize(config.scrape.concurrency);
-    return buildRuntime(config, deps.makeClient, { buckets, slots }, deps.discovered);
+    const limits = new Map([...config.profiles].map(([name, profile]) => [name, profile.rateLimit]));
+    admission.follow(limits, config.scrape.concurrency);
+    return buildRuntime(config, deps.makeClient, admission, deps.discovered);
   };
   let runtime = build(first.value);
   deps.onRuntime(runtime);
@@ -101,13 +94,12 @@ export async function openRuntimeStore(
 function buildRuntime(
   config: Config,
   makeClient: ClientFactory,
-  { buckets, slots }: { buckets: BucketShelf; slots: Semaphore },
+  admission: Admission,
   discovered: () => readonly TrackedOrder[],
 ): Runtime {
   const clients = new Map<string, DmsClient>();
   for (const [name, profile] of config.profiles)
     clients.set(name, makeClient(profile, config.scrape.concurrency));
-  buckets.keepOnly(config.profiles);
   const orders = mergedOrders(config.orders.map(configured), discovered);
   let indexed: readonly TrackedOrder[] | undefined;
   let byId = new Map<number, TrackedOrder>();
@@ -129,14 +121,14 @@ function buildRuntime(
         return orders();
       },
       settings: config.scrape,
-      slots,
+      slots: admission.slots,
       clientFor(profile) {
         const client = clients.get(profile);
         // Config validation guarantees every order's profile exists; reaching this is our bug.
         if (client === undefined) throw new Error(`no DMS client for profile "${profile}"`);
         return client;
       },
-      bucketFor: (profile) => buckets.get(profile),
+      bucketFor: (profile) => admission.bucketFor(profile),
     },
   };
 }
@@ -163,30 +155,4 @@ function mergedOrders(
     }
     return merged;
   };
-}
-
-/** One token bucket per profile with a rate limit, kept across reloads while its limit is unchanged. */
-class BucketShelf {
-  readonly #buckets = new Map<string, TokenBucket>();
-
-  constructor(private readonly clock: Clock) {}
-
-  get(profile: string): TokenBucket | undefined {
-    return this.#buckets.get(profile);
-  }
-
-  keepOnly(profiles: ReadonlyMap<string, Profile>): void {
-    for (const name of this.#buckets.keys()) if (!profiles.has(name)) this.#buckets.delete(name);
-    for (const [name, profile] of profiles) {
-      const limit: RateLimit | undefined = profile.rateLimit;
-      const current = this.#buckets.get(name);
-      if (limit === undefined) this.#buckets.delete(name);
-      else if (current === undefined || !sameLimit(current.limit, limit))
-        this.#buckets.set(name, createTokenBucket(limit, this.clock));
-    }
-  }
-}
-
-function sameLimit(a: RateLimit, b: RateLimit): boolean {
-  return a.requestsPerSecond === b.requestsPerSecond && a.burst === b.burst;
 }

@@ -69,7 +69,7 @@ function container(): IContainer {
     },
     volumeMounts: [
       { name: 'config', mountPath: PATHS.configDir, readOnly: true },
-      // Node and the Alibaba SDK write nothing at run time; a small /tmp in case a library does.
+      // The exporter writes nothing at run time; a small /tmp in case a library does.
       { name: 'tmp', mountPath: '/tmp' },
     ],
   };

@@ -3,7 +3,8 @@ import { PlaceQueue, type QueuePlace } from './queue.js';
 
 // The DMS API's quota, as the exporter keeps it on its side: a token bucket per profile (its
 // `rate_limit`) and one bound on calls in flight for the whole process (`scrape.concurrency`).
-// gated-call.ts is the only caller.
+// The runtime keeps one set across reloads (`createAdmission`), the DMS check makes its own;
+// gated-call.ts is the only one that takes a token or a slot.
 
 /** At most `max` holders at once, process-wide: bounds DMS calls in flight across every scrape. */
 export interface Semaphore {
@@ -109,4 +110,40 @@ export interface Gates {
   /** Undefined: the profile has no rate limit. */
   readonly bucket: TokenBucket | undefined;
   readonly slots: Semaphore;
+}
+
+/**
+ * The gates of a running exporter, which outlive reloads: a reload must neither hand out a fresh
+ * burst nor let a second set of calls run beside the ones the previous configuration started. A
+ * profile keeps its bucket while its limit is unchanged; the one semaphore is resized, not replaced.
+ */
+export interface Admission {
+  readonly slots: Semaphore;
+  /** Undefined: the profile has no rate limit (or is not followed). */
+  bucketFor(profile: string): TokenBucket | undefined;
+  /** A configuration is put in force: its profiles' rate limits and its `scrape.concurrency`. */
+  follow(limits: ReadonlyMap<string, RateLimit | undefined>, concurrency: number): void;
+}
+
+export function createAdmission(clock: Clock, concurrency: number): Admission {
+  const slots = createSemaphore(concurrency);
+  const buckets = new Map<string, TokenBucket>();
+  return {
+    slots,
+    bucketFor: (profile) => buckets.get(profile),
+    follow(limits, newConcurrency) {
+      slots.resize(newConcurrency);
+      for (const name of buckets.keys()) if (!limits.has(name)) buckets.delete(name);
+      for (const [name, limit] of limits) {
+        const current = buckets.get(name);
+        if (limit === undefined) buckets.delete(name);
+        else if (current === undefined || !sameLimit(current.limit, limit))
+          buckets.set(name, createTokenBucket(limit, clock));
+      }
+    },
+  };
+}
+
+function sameLimit(a: RateLimit, b: RateLimit): boolean {
+  return a.requestsPerSecond === b.requestsPerSecond && a.burst === b.burst;
 }

@@ -217,7 +217,7 @@ scrape: { min_interval: 0s }
 
 const DISCOVERY_SERIES = [
   'aliyun_dms_datatrack_discovered_orders{profile="default"}',
-  'aliyun_dms_datatrack_discovery_left_out{profile="default"}',
+  'aliyun_dms_datatrack_discovery_orders_left_out{profile="default"}',
   'aliyun_dms_datatrack_discovery_last_success_timestamp_seconds{profile="default"}',
 ];
 
@@ -295,6 +295,8 @@ describe('a discovery run stopped by turning discovery off', () => {
     const { stack: s, clock, gateway: g } = await gatedStack('forward');
     const first = await afterDiscoveryRun(s, 1);
     expect(sampleValue(first, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
+    // Each series is there before the run is stopped, so its absence below says something.
+    for (const series of DISCOVERY_SERIES) expect(sampleValue(first, series)).toBeDefined();
     g.mode = 'hold';
     clock.advance(5 * 60_000);
     for (let n = 1; n <= released; n++) (await within(`page ${n}`, g.held(n))).release();
@@ -326,6 +328,10 @@ describe('a discovery run at its deadline', () => {
     expect(sampleValue(text, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(3);
     expect(
       sampleValue(text, 'aliyun_dms_datatrack_discovery_errors_total{profile="default",code="timeout"}'),
+    ).toBe(1);
+    // The aborted request was sent, so it is counted (docs/operations.md, "Giving up").
+    expect(
+      sampleValue(text, 'aliyun_dms_datatrack_api_request_errors_total{action="ListOrders",code="timeout"}'),
     ).toBe(1);
   });
 });

@@ -142,7 +142,7 @@ describe('createAlibabaDmsClient against the simulator over HTTP', () => {
     },
   );
 
-  it("answers timeout when the SDK's own read timeout ends the call", async () => {
+  it("answers timeout when the call's own timeout ends it before DMS answers", async () => {
     const result = await call(
       profile(accessKey(TEST_KEY.accessKeyId, TEST_KEY.accessKeySecret)),
       43,

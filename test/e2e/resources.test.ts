@@ -63,7 +63,7 @@ ${ids.map((id) => `  - id: ${id}`).join('\n')}
     expect(
       sampleValue(after, 'aliyun_dms_datatrack_api_requests_total{action="GetDataTrackJobDegree"}'),
     ).toBe(ORDERS);
-    // The SDK's HTTP layer used to leave a read timer per call until its timeout ran out: 250 here.
+    // A transport that keeps a read timer per call until its timeout runs out would show 250 here.
     expect(resources(after, 'Timeout')).toBeLessThan(10);
     // Pooled keep-alive sockets to the simulator, plus the listening socket and this scrape's.
     expect(handles(after, 'Socket')).toBeLessThanOrEqual(CONCURRENCY + 3);

@@ -184,7 +184,7 @@ describe('prometheus/alerts.yml', () => {
     const rule = rules.find((r) => r.alert === 'DmsDataTrackTicketDiscoveryFailing');
     expect(rule?.expr).toContain('by (job, instance, profile)');
     expect(rule?.expr).toMatch(
-      /unless on \(job, instance, profile\)\s+aliyun_dms_datatrack_discovery_last_success/,
+      /unless on \(job, instance, profile\)\s+aliyun_dms_datatrack_discovery_last_success_timestamp_seconds\b/,
     );
   });
 

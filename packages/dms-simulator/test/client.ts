@@ -5,8 +5,8 @@ import { send, type RawRequest } from './wire.js';
 // The client these tests call the simulator with: a request shaped like the one Alibaba's SDK sends
 // (RPC style, POST, the action's parameters in the query; docs/dms-api.md §3), signed by a minimal
 // signer written from the published algorithms (§4a, §4b). It shares no code with the simulator's
-// verifiers. The SDK's own requests reach the simulator in the exporter's tests, whose client signs
-// with @alicloud/openapi-util.
+// verifiers. The exporter's tests reach the simulator with the exporter's own client (signed with
+// @alicloud/openapi-util, sent with undici) and with @alicloud/openapi-client itself.
 
 export interface ClientOptions {
   /** `host:port` on loopback. */
@@ -37,7 +37,7 @@ export type CallResult =
     };
 
 const VERSION = '2018-11-01';
-// Kept-alive sockets, as the SDK pools them: close() must not wait for them.
+// Kept-alive sockets, as a real client pools them: close() must not wait for them.
 const agent = new Agent({ keepAlive: true });
 
 /** One GetDataTrackJobDegree call. */

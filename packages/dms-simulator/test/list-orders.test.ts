@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Query } from './client.js';
 import { bodyOf, orderIds, startDiscovery, type DiscoverySimulator } from './discovery-scenario.js';
 
-// ListOrders against the real @alicloud/openapi-client, over real HTTP. See discovery-scenario.ts for
-// the tickets and where each one is at 60 s.
+// ListOrders through this package's test client (client.ts), over real HTTP. See
+// discovery-scenario.ts for the tickets and where each one is at 60 s.
 
 let sim: DiscoverySimulator;
 beforeAll(async () => {
