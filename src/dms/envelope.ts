@@ -1,4 +1,5 @@
 import { err, ok, type Result } from 'yaml-files/basics';
+import { isAlibabaCode } from './classify-error.js';
 import type { DmsError } from './types.js';
 
 // What every DMS answer shares (docs/dms-api.md): a JSON object with RequestId and Success, and on
@@ -28,12 +29,21 @@ export function envelope(body: unknown): Result<Json, DmsError> {
   if (!isRecord(body))
     return err({ code: 'malformed_response', message: 'answer is not a JSON object', requestId: undefined });
   const requestId = requestIdOf(body);
-  if (body.Success === false) {
-    const code =
-      typeof body.ErrorCode === 'string' && body.ErrorCode !== '' ? body.ErrorCode : 'UnknownError';
-    return err({ code, message: `DMS answered Success=false: ${text(body.ErrorMessage)}`, requestId });
-  }
+  if (body.Success === false) return err(businessError(body, requestId));
   if (body.Success !== true)
     return err({ code: 'malformed_response', message: 'answer has no Success=true', requestId });
   return ok(body);
+}
+
+/**
+ * `Success: false`: its ErrorCode becomes the `code` label, so only a code shaped like Alibaba's
+ * passes; any other text (a sentence, an id, something 2 KiB long) is `other`, and is kept, cut, in
+ * the message for the log line.
+ */
+function businessError(body: Json, requestId: string | undefined): DmsError {
+  const message = `DMS answered Success=false: ${text(body.ErrorMessage)}`;
+  const raw = body.ErrorCode;
+  if (raw === undefined || raw === null || raw === '') return { code: 'UnknownError', message, requestId };
+  if (isAlibabaCode(raw)) return { code: raw, message, requestId };
+  return { code: 'other', message: `${message} (ErrorCode ${JSON.stringify(text(raw))})`, requestId };
 }

@@ -103,6 +103,30 @@ describe('the envelope all three answers share', () => {
       { Success: false, ErrorCode: 'E', ErrorMessage: 'x'.repeat(2048) },
       failed('E', `DMS answered Success=false: ${'x'.repeat(1024)}`, undefined),
     ],
+    [
+      'Success=false with an ErrorCode that is a sentence, not a code (the label stays bounded)',
+      {
+        RequestId: 'R-6',
+        Success: false,
+        ErrorCode: 'Order 42 of alice@example.com: not found',
+        ErrorMessage: 'm',
+      },
+      failed(
+        'other',
+        'DMS answered Success=false: m (ErrorCode "Order 42 of alice@example.com: not found")',
+        'R-6',
+      ),
+    ],
+    [
+      'Success=false with a 2 KiB ErrorCode (cut at 1 KiB in the message)',
+      { Success: false, ErrorCode: 'E'.repeat(2048), ErrorMessage: 'm' },
+      failed('other', `DMS answered Success=false: m (ErrorCode "${'E'.repeat(1024)}")`, undefined),
+    ],
+    [
+      'Success=false with a numeric ErrorCode',
+      { Success: false, ErrorCode: 500, ErrorMessage: 'm' },
+      failed('other', 'DMS answered Success=false: m (ErrorCode "500")', undefined),
+    ],
     ['no Success', { RequestId: 'R-5' }, failed('malformed_response', 'answer has no Success=true', 'R-5')],
     ['an array', [], failed('malformed_response', 'answer is not a JSON object', undefined)],
   ])('reads %s alike for every action', (_what, body, expected) => {
