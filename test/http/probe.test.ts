@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator } from 'dms-simulator';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sampleValue, scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 
 // /sd and /probe, blackbox style: what a Prometheus sharding the orders sees.
@@ -19,11 +20,19 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function probeStack(scrape = ''): Promise<Stack> {
-  const orders = [1, 2, 3, 4, 5].map((id) => `  - { id: ${id}, list: 1h }`);
+async function probeStack(scrape = '', ids = [1, 2, 3, 4, 5]): Promise<Stack> {
+  const orders = ids.map((id) => `  - { id: ${id}, list: 1h }`);
   stack = await startStack({ scenario: scenarioFromYaml(scenarioYaml(orders)), configText: CONFIG(scrape) });
   return stack;
 }
+
+/** Orders 1 and 4 in DMS; profiles east and west (no default), order 1 followed on east. */
+const EAST_WEST_ORDERS = scenarioYaml([1, 4].map((id) => `  - { id: ${id}, list: 1h }`));
+const eastWestConfig = (westEndpoint = '${SIM}'): string => {
+  const profile = (endpoint: string) =>
+    `{ endpoint: '${endpoint}', protocol: http, access_key_id: '\${AK_ID}', access_key_secret: '\${AK_SECRET}' }`;
+  return `profiles:\n  east: ${profile('${SIM}')}\n  west: ${profile(westEndpoint)}\nscrape: { probe_unknown_orders: 1 }\norders:\n  - { id: 1, profile: east }\n`;
+};
 
 const get = async (s: Stack, path: string) => {
   const response = await fetch(`${s.url}${path}`);
@@ -105,11 +114,8 @@ describe('GET /probe', () => {
   });
 
   it('asks for profile= when an unknown id may be probed but there is no default profile', async () => {
-    const orders = [1, 4].map((id) => `  - { id: ${id}, list: 1h }`);
-    const profile =
-      "{ endpoint: '${SIM}', protocol: http, access_key_id: '${AK_ID}', access_key_secret: '${AK_SECRET}' }";
-    const configText = `profiles:\n  east: ${profile}\n  west: ${profile}\nscrape: { probe_unknown_orders: 1 }\norders:\n  - { id: 1, profile: east }\n`;
-    const s = (stack = await startStack({ scenario: scenarioFromYaml(scenarioYaml(orders)), configText }));
+    const scenario = scenarioFromYaml(EAST_WEST_ORDERS);
+    const s = (stack = await startStack({ scenario, configText: eastWestConfig() }));
     expect(await get(s, '/probe?target=4')).toMatchObject({
       status: 400,
       text: 'order 4 is not one this exporter follows, and there is no profile "default" to ask DMS with: add profile=NAME, one of east, west\n',
@@ -117,6 +123,25 @@ describe('GET /probe', () => {
     expect((await get(s, '/probe?target=1')).status).toBe(200);
     expect((await get(s, '/probe?target=4&profile=west')).status).toBe(200);
     expect(s.simulator.callCount({ orderId: 4 })).toBe(1);
+  });
+
+  it('answers a followed order with its own profile, whatever profile= says', async () => {
+    // West is another DMS: a probe that asked it about order 1 would show there.
+    const west = await startSimulator({ scenario: scenarioFromYaml(EAST_WEST_ORDERS) });
+    onTestFinished(() => west.close());
+    const scenario = scenarioFromYaml(EAST_WEST_ORDERS);
+    const s = (stack = await startStack({
+      scenario,
+      configText: eastWestConfig('${WEST}'),
+      env: { WEST: west.endpoint },
+    }));
+    const { status, text } = await get(s, '/probe?target=1&profile=west');
+    expect(status).toBe(200);
+    expect(text).toContain(
+      'aliyun_dms_datatrack_order_info{order_id="1",name="",profile="east",tid="",source="config"',
+    );
+    expect(sampleValue(text, 'aliyun_dms_datatrack_up{order_id="1"}')).toBe(1);
+    expect([s.simulator.callCount({ orderId: 1 }), west.callCount()]).toEqual([1, 0]);
   });
 
   it('asks about unknown ids only when allowed, and only as many as allowed', async () => {
@@ -137,6 +162,17 @@ describe('GET /probe', () => {
     // Order 4 was forgotten when 5 came: asking again is a new DMS call.
     await get(s, '/probe?target=4');
     expect(s.simulator.callCount({ orderId: 4 })).toBe(2);
+  });
+
+  it('forgets the least recently probed unknown order first', async () => {
+    const s = await probeStack(', probe_unknown_orders: 2', [1, 2, 3, 4, 5, 6]);
+    await s.scrape(); // the first scrape of a population forgets what it lacks; that is behind us now
+    for (const id of [4, 5, 4, 6]) expect((await get(s, `/probe?target=${id}`)).status).toBe(200);
+    expect([4, 5, 6].map((orderId) => s.simulator.callCount({ orderId }))).toEqual([1, 1, 1]);
+    // Probing 4 again made 5 the least recent: 6 pushed 5 out, and 4 is still answered from memory.
+    await get(s, '/probe?target=4');
+    await get(s, '/probe?target=5');
+    expect([4, 5].map((orderId) => s.simulator.callCount({ orderId }))).toEqual([1, 2]);
   });
 });
 

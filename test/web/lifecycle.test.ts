@@ -36,6 +36,9 @@ describe('POST /-/reload', () => {
       { Origin: 'https://evil.example' },
       { Origin: 'null' },
       { Origin: served.url.replace('127.0.0.1', 'localhost') },
+      // This host and port under the other scheme, and this host on another port.
+      { Origin: served.url.replace('http://', 'https://') },
+      { Origin: 'http://127.0.0.1:1' },
       { 'Sec-Fetch-Site': 'cross-site' },
       // Another port on the same host is the same site to a browser, but not the same origin.
       { 'Sec-Fetch-Site': 'same-site' },

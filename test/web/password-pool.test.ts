@@ -55,6 +55,27 @@ describe('createPasswordPool', () => {
     expect(settled).toEqual(['4 busy', '5 busy', '1 compared', '2 compared', '3 compared']);
   });
 
+  it('lets four comparisons wait per worker by default, with one worker by default', async () => {
+    const checking = (pool = createPasswordPool());
+    const [hash] = PAIRS[0];
+    const settled: string[] = [];
+    // Asked in one turn of the event loop, as above; cost 4 keeps the five comparisons cheap.
+    const asked = [1, 2, 3, 4, 5, 6, 7].map((n) =>
+      checking.compare(`guess-${n}`, hash).then((answer) => (settled.push(`${n} ${answer.kind}`), answer)),
+    );
+    await Promise.all(asked);
+    // One ran, four waited, the rest were refused before any comparison was done.
+    expect(settled).toEqual([
+      '6 busy',
+      '7 busy',
+      '1 compared',
+      '2 compared',
+      '3 compared',
+      '4 compared',
+      '5 compared',
+    ]);
+  });
+
   it('holds a failure, and the comparisons behind it, until failureScale times its own time has passed', async () => {
     const holding = (pool = createPasswordPool({ workers: 1, rest: 0 }));
     await holding.compare(MEDIUM_PASSWORD, MEDIUM); // the worker is started
