@@ -60,6 +60,10 @@ export function createCollector(deps: CollectorDeps): Collector {
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const memories = new Map<string, OrderMemory>();
+  // Orders /probe asks about without following them: outside every population, so forgetting by
+  // population would drop their answers at each start, reload or discovery run. /probe bounds them
+  // and tells `forget` when one goes.
+  const probedOnly = new Set<string>();
   const inFlight = new Map<string, SharedCall>();
   // Only the newest population may forget orders: a scrape still running on the previous one must
   // not drop what the new one added. Forgetting runs once per new population, not on every scrape.
@@ -82,6 +86,8 @@ export function createCollector(deps: CollectorDeps): Collector {
       deps.recorder.answerReused('in_flight');
       return running;
     }
+    if (order.source === 'probe') probedOnly.add(key);
+    else probedOnly.delete(key);
     const call = start(order);
     inFlight.set(key, call);
     // The memory exists from the call's start; an order forgotten before its call ends (removed by
@@ -159,7 +165,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       }
       if (target.population === newestPopulation && target.population !== forgottenFor) {
         forgottenFor = target.population;
-        forgetRemovedOrders(memories, target.population);
+        forgetRemovedOrders(memories, target.population, probedOnly);
       }
       return { outcomes, durationMs: clock.now() - startedMs, timeoutMs };
     },
@@ -167,7 +173,10 @@ export function createCollector(deps: CollectorDeps): Collector {
       return orders.map((order) => ({ order, memory: memories.get(orderKey(order)) ?? emptyMemory() }));
     },
     forget(orders) {
-      for (const order of orders) memories.delete(orderKey(order));
+      for (const order of orders) {
+        memories.delete(orderKey(order));
+        probedOnly.delete(orderKey(order));
+      }
     },
   };
 
@@ -206,9 +215,15 @@ function answerOf(result: DmsResult): OrderAnswer {
 }
 
 /** Memory is bounded by the orders followed: one that is gone is forgotten. */
-function forgetRemovedOrders(memories: Map<string, OrderMemory>, orders: readonly TrackedOrder[]): void {
+function forgetRemovedOrders(
+  memories: Map<string, OrderMemory>,
+  orders: readonly TrackedOrder[],
+  probedOnly: Set<string>,
+): void {
   const keep = new Set(orders.map(orderKey));
-  for (const key of memories.keys()) if (!keep.has(key)) memories.delete(key);
+  // A probed order that is followed now belongs to the population: forgotten when it leaves it.
+  for (const key of probedOnly) if (keep.has(key)) probedOnly.delete(key);
+  for (const key of memories.keys()) if (!keep.has(key) && !probedOnly.has(key)) memories.delete(key);
 }
 
 function reportCompleted(recorder: ScrapeRecorder, profile: string, completed: readonly Completion[]): void {

@@ -146,7 +146,6 @@ describe('GET /probe', () => {
 
   it('asks about unknown ids only when allowed, and only as many as allowed', async () => {
     const s = await probeStack(', probe_unknown_orders: 1');
-    await s.scrape(); // the first scrape of a population forgets what it lacks; that is behind us now
     const four = await get(s, '/probe?target=4');
     expect(sampleValue(four.text, 'aliyun_dms_datatrack_up{order_id="4"}')).toBe(1);
     expect(four.text).toContain('source="probe"');
@@ -164,9 +163,20 @@ describe('GET /probe', () => {
     expect(s.simulator.callCount({ orderId: 4 })).toBe(2);
   });
 
+  it("keeps a probed order's answer through a start, a reload and the scrapes that follow them", async () => {
+    const s = await probeStack(', probe_unknown_orders: 1');
+    // The very first collect of the exporter's orders: min_interval (1h) answers the second probe.
+    await get(s, '/probe?target=4');
+    await get(s, '/probe?target=4');
+    s.setConfigText(CONFIG(', probe_unknown_orders: 1'));
+    expect(await s.store.reload()).toEqual({ ok: true, value: undefined });
+    await s.scrape(); // the first scrape of the new configuration's orders
+    await get(s, '/probe?target=4');
+    expect(s.simulator.callCount({ orderId: 4 })).toBe(1);
+  });
+
   it('forgets the least recently probed unknown order first', async () => {
     const s = await probeStack(', probe_unknown_orders: 2', [1, 2, 3, 4, 5, 6]);
-    await s.scrape(); // the first scrape of a population forgets what it lacks; that is behind us now
     for (const id of [4, 5, 4, 6]) expect((await get(s, `/probe?target=${id}`)).status).toBe(200);
     expect([4, 5, 6].map((orderId) => s.simulator.callCount({ orderId }))).toEqual([1, 1, 1]);
     // Probing 4 again made 5 the least recent: 6 pushed 5 out, and 4 is still answered from memory.
