@@ -162,6 +162,18 @@ function summary(outcomes: readonly OrderOutcome[]): Record<number, string> {
   );
 }
 
+/** One scrape of `t`, whose one order's call DMS answers with `result`: the scrape's outcomes. */
+async function scrapeAnswered(
+  { dms, collector }: ReturnType<typeof setup>,
+  t: ScrapeTarget,
+  result: DmsResult,
+): Promise<Record<number, string>> {
+  const scrape = collector.collect(t, 10_000);
+  await settle();
+  dms.answer(t.orders[0]?.id ?? 0, result);
+  return summary((await scrape).outcomes);
+}
+
 describe('collector', () => {
   it('never has more than scrape.concurrency calls in flight, and starts the rest in order', async () => {
     const { dms, collector, target } = setup({ settings: { concurrency: 2 } });
@@ -240,6 +252,20 @@ describe('collector', () => {
     void collector.collect(t, 10_000);
     await settle();
     expect(dms.open()).toEqual([1, 2]);
+  });
+
+  it('answers from memory within scrape.min_interval with the last error, not an older success', async () => {
+    const exporter = setup({ settings: { minIntervalMs: 15_000 } });
+    const { clock, dms, recorder, collector, target } = exporter;
+    const t = target(orders(1));
+    expect(await scrapeAnswered(exporter, t, RUNNING)).toEqual({ 1: 'fresh:DOWNLOADING' });
+    clock.advance(15_000);
+    const failed = err({ code: 'UnknownError', message: 'x', requestId: 'R' });
+    expect(await scrapeAnswered(exporter, t, failed)).toEqual({ 1: 'failed:UnknownError' });
+    clock.advance(14_999);
+    expect(summary((await collector.collect(t, 10_000)).outcomes)).toEqual({ 1: 'failed:UnknownError' });
+    expect(dms.open()).toEqual([]);
+    expect(recorder.reused).toEqual(['fresh']);
   });
 
   it('gives up at the deadline on the orders still waiting, marking only them timed out', async () => {

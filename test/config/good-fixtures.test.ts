@@ -70,6 +70,16 @@ describe('good config fixtures', () => {
     expect(typeof ({} as { toString: unknown }).toString).toBe('function');
   });
 
+  it('defaults rate_limit.burst to requests_per_second rounded up, so a slow rate still lets a call through', () => {
+    const config = parseGood('rate-limit.yaml');
+    expect(Object.fromEntries([...config.profiles].map(([name, p]) => [name, p.rateLimit]))).toEqual({
+      half: { requestsPerSecond: 0.5, burst: 1 },
+      fractional: { requestsPerSecond: 2.5, burst: 3 },
+      whole: { requestsPerSecond: 20, burst: 20 },
+      explicit: { requestsPerSecond: 0.5, burst: 4 },
+    });
+  });
+
   describe('full.yaml', () => {
     const config = parseGood('full.yaml');
 

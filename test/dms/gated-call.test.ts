@@ -1,4 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { err, ok } from 'yaml-files';
+import { createSemaphore } from '../../src/dms/gates.js';
+import { startGatedCall, type CallSettled, type DmsAction } from '../../src/dms/gated-call.js';
+import type { DmsError } from '../../src/dms/types.js';
 import { ManualClock } from '../support/clock.js';
 import { startGateway, type Gateway, type GatewayMode } from '../support/gateway.js';
 import { waitFor } from '../support/services.js';
@@ -178,5 +182,83 @@ describe('retries of a discovery call (ListOrders)', () => {
     expect(sampleValue(text, LIST_ORDERS_TRIES)).toBe(2);
     expect(sampleValue(text, 'aliyun_dms_datatrack_discovered_orders{profile="default"}')).toBe(1);
     expect(text).not.toContain('aliyun_dms_datatrack_discovery_errors_total{');
+  });
+});
+
+// The pause before a retry, for one call on a clock the test moves: an action that is throttled the
+// first time and answers the second, so each step of the pause is exact whatever the machine's load.
+// The call itself rather than a scrape: the last scrape waiting never leaves during the pause (the
+// retry is made only when it fits before the latest deadline), but a discovery run stopped meanwhile does.
+const THROTTLED = err<DmsError>({ code: 'Throttling.User', message: 'slow down', requestId: 'R' });
+
+/** Lets promise reactions run (the call's steps between the gates and the action are all microtasks). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** A call whose first try is throttled, its pause drawn with `random`, and one waiter joined. */
+async function throttledOnce(random: number) {
+  const clock = new ManualClock();
+  const sentAtMs: number[] = [];
+  const retried: string[] = [];
+  const action: DmsAction<string> = {
+    name: 'GetDataTrackJobDegree',
+    send() {
+      sentAtMs.push(clock.now());
+      return Promise.resolve(sentAtMs.length === 1 ? THROTTLED : ok('answer'));
+    },
+  };
+  const call = startGatedCall(action, {
+    gates: { bucket: undefined, slots: createSemaphore(1) },
+    recorder: {
+      requestFinished: () => {},
+      retried: (_action, code) => retried.push(code),
+      rateLimitWaited: () => {},
+    },
+    clock,
+    random: () => random,
+    profile: 'default',
+    timeoutMs: 10_000,
+    keepAnswer: true,
+  });
+  call.join(clock.now() + 10_000);
+  let settled: CallSettled<string> | undefined;
+  void call.settled.then((s) => (settled = s));
+  await settle();
+  expect(sentAtMs).toHaveLength(1);
+  return { clock, call, sentAtMs, retried, settled: () => settled };
+}
+
+describe('the pause before a retry', () => {
+  it.each([
+    { draw: 'smallest', random: 0, pauseMs: 200 },
+    { draw: 'largest', random: 0.999, pauseMs: 400 }, // 399.8 ms: random() is below 1
+  ])(
+    'with the $draw random draw, sends the retry after $pauseMs ms, not before',
+    async ({ random, pauseMs }) => {
+      const { clock, sentAtMs, retried, settled } = await throttledOnce(random);
+      clock.advance(pauseMs - 1);
+      await settle();
+      expect(sentAtMs).toHaveLength(1);
+      clock.advance(1);
+      await settle();
+      expect(sentAtMs).toHaveLength(2);
+      expect(settled()).toEqual({ result: ok('answer'), answered: true });
+      expect(retried).toEqual(['Throttling.User']);
+    },
+  );
+
+  it('drops the retry, and ends the call at once, when its last waiter leaves during the pause', async () => {
+    const { clock, call, sentAtMs, retried, settled } = await throttledOnce(0.5);
+    clock.advance(100);
+    call.leave();
+    await settle();
+    // Over with the first try's answer before the pause would have ended: nothing keeps it open.
+    expect(settled()).toEqual({ result: THROTTLED, answered: true });
+    expect(clock.pending).toBe(0);
+    clock.advance(400);
+    await settle();
+    expect(sentAtMs).toHaveLength(1);
+    expect(retried).toEqual([]);
   });
 });

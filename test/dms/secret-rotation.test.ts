@@ -3,7 +3,7 @@
  * exporter, as a rotated Kubernetes Secret or a refreshed STS token does: the next scrape uses the new
  * value without a reload, and no secret ever reaches the logs or the metrics.
  */
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -39,9 +39,13 @@ orders:
 `;
 }
 
-/** As a Kubernetes Secret volume changes: the new file is complete before it takes the old name. */
-function replaceFile(path: string, value: string): void {
-  writeFileSync(`${path}.new`, `${value}\n`);
+/**
+ * As a Kubernetes Secret volume changes: the new file is complete before it takes the old name.
+ * `modifiedAtS`, when given, is the new file's modification time (seconds).
+ */
+function replaceFile(path: string, value: string, ending = '\n', modifiedAtS?: number): void {
+  writeFileSync(`${path}.new`, `${value}${ending}`);
+  if (modifiedAtS !== undefined) utimesSync(`${path}.new`, modifiedAtS, modifiedAtS);
   renameSync(`${path}.new`, path);
 }
 
@@ -102,6 +106,45 @@ describe('secret files rotate without a reload', () => {
     expect(stack.logs.map((l) => l.msg)).toContain('order readable again');
     expectNowhere([c.before, c.after]);
     for (const text of [first, refused, rotated]) expect(text).not.toContain(c.after);
+  });
+});
+
+describe('reading a secret file', () => {
+  const path = join(dir, 'line-ends');
+  const configText = config(`access_key_secret_file: '${path}'`);
+
+  it('removes one trailing newline, \\r\\n included, and no more', async () => {
+    replaceFile(path, TEST_KEY.accessKeySecret, '\r\n');
+    stack = await startStack({ scenario: scenarioFromYaml(scenarioYaml(ORDER)), configText });
+    const text = (await stack.scrape()).text;
+    expect(errorCode(text)).toBeUndefined();
+    expect(sampleValue(text, UP)).toBe(1);
+    // The second newline is part of the value: DMS is sent a signature made with "secret\n".
+    replaceFile(path, TEST_KEY.accessKeySecret, '\n\n');
+    const twice = (await stack.scrape()).text;
+    expect(sampleValue(twice, UP)).toBe(0);
+    expect(errorCode(twice)).toBe('SignatureDoesNotMatch');
+  });
+
+  it('reads again a file replaced by one of the same size and modification time: its inode changed', async () => {
+    const [before, after] = ['same-length-secret-A1', 'same-length-secret-B2'];
+    const modifiedAtS = 1_767_225_600; // whole seconds, so both files carry exactly the same time
+    replaceFile(path, before, '\n', modifiedAtS);
+    stack = await startStack({
+      scenario: scenarioFromYaml(scenarioYaml(ORDER, { keys: [{ id: ID, secret: before }] })),
+      configText,
+    });
+    expect(sampleValue((await stack.scrape()).text, UP)).toBe(1);
+    stack.simulator.setCredentials(
+      scenarioFromYaml(scenarioYaml(ORDER, { keys: [{ id: ID, secret: after }] })).credentials,
+    );
+    const old = statSync(path);
+    replaceFile(path, after, '\n', modifiedAtS);
+    const now = statSync(path);
+    expect([now.size, now.mtimeMs, now.ino === old.ino]).toEqual([old.size, old.mtimeMs, false]);
+    const text = (await stack.scrape()).text;
+    expect(errorCode(text)).toBeUndefined();
+    expect(sampleValue(text, UP)).toBe(1);
   });
 });
 
