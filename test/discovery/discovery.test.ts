@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.js';
 import { afterDiscoveryRun } from '../support/discovery.js';
 import { startGateway, type Gateway, type GatewayMode } from '../support/gateway.js';
@@ -9,13 +9,16 @@ import { TEST_KEY, sampleValue, scenarioFromYaml, startStack, type Stack } from 
 // set to the same instant, so discovery's ListOrders window and its timer are exact.
 const START_MS = Date.parse('2026-01-05T01:00:00Z');
 
-const SCENARIO = `credentials:
+/** What every scenario below starts with: the test key and the ticket clock. */
+const SCENARIO_HEAD = `credentials:
   - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
 timezone: Asia/Shanghai
 start_time: 2026-01-05 09:00:00
-list_orders:
+`;
+
+const SCENARIO = `${SCENARIO_HEAD}list_orders:
   max_page_size: 2
-  fault: { kind: unavailable, from: 20m, until: 26m }
+  fault: { kind: unavailable, from: 20m, until: 31m }
 orders:
   - { id: 11, list: 1h }
   - { id: 12, list: 1h }
@@ -53,15 +56,26 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function discoveryStack(configText = CONFIG): Promise<{ stack: Stack; clock: ManualClock }> {
+/** A simulator of `scenario` and an exporter on the manual clock; the caller closes them. */
+async function startDiscoveryStack(
+  configText: string,
+  scenario: string,
+): Promise<{ stack: Stack; clock: ManualClock }> {
   const clock = new ManualClock(START_MS);
-  stack = await startStack({
-    scenario: scenarioFromYaml(SCENARIO),
+  const s = await startStack({
+    scenario: scenarioFromYaml(scenario),
     configText,
     clock,
     elapsedMs: () => clock.now() - START_MS,
   });
-  return { stack, clock };
+  return { stack: s, clock };
+}
+
+/** The stack of SCENARIO, closed after the test. */
+async function discoveryStack(configText = CONFIG): Promise<{ stack: Stack; clock: ManualClock }> {
+  const started = await startDiscoveryStack(configText, SCENARIO);
+  stack = started.stack;
+  return started;
 }
 
 const orderIds = (text: string): number[] =>
@@ -165,7 +179,7 @@ describe('ticket discovery (no orders in the config)', () => {
     expect(waits).toBe(calls.reduce((a = 0, b = 0) => a + b, 0));
   });
 
-  it('keeps the last good list while ListOrders fails, counting the failures by code', async () => {
+  it('keeps the last good list while ListOrders fails, counting the failures by code and logging once per code', async () => {
     const { stack: s, clock } = await discoveryStack();
     await afterDiscoveryRun(s, 1);
     clock.advance(5 * 60_000);
@@ -174,26 +188,138 @@ describe('ticket discovery (no orders in the config)', () => {
     await afterDiscoveryRun(s, 3);
     clock.advance(5 * 60_000);
     await afterDiscoveryRun(s, 4);
-    clock.advance(6 * 60_000); // 09:21: ListOrders answers 503 until 09:26
+    clock.advance(6 * 60_000); // 09:21: ListOrders answers 503 until 09:31
+    const failures = (text: string) =>
+      sampleValue(
+        text,
+        'aliyun_dms_datatrack_discovery_errors_total{profile="default",code="ServiceUnavailable"}',
+      );
+    const warnings = () => s.logs.filter((l) => l.msg === 'ticket discovery failed; keeping the last list');
     const failing = await afterDiscoveryRun(s, 5);
     expect(orderIds(failing)).toEqual([11, 12, 14, 15, 17]);
-    expect(
-      sampleValue(
-        failing,
-        'aliyun_dms_datatrack_discovery_errors_total{profile="default",code="ServiceUnavailable"}',
-      ),
-    ).toBe(1);
-    expect(s.logs.filter((l) => l.msg === 'ticket discovery failed; keeping the last list')).toHaveLength(1);
+    expect(failures(failing)).toBe(1);
+    expect(warnings()).toHaveLength(1);
+    // 09:27 (the run starts at 09:26, and its try seems to take a minute, too long for a retry before
+    // its deadline, as at 09:21): the same code again is counted, not logged again.
+    clock.advance(6 * 60_000);
+    const again = await afterDiscoveryRun(s, 6);
+    expect(orderIds(again)).toEqual([11, 12, 14, 15, 17]);
+    expect(failures(again)).toBe(2);
+    expect(warnings()).toHaveLength(1);
+  });
+
+  it('follows the newest tickets when there are more than max_orders, counting and logging the rest', async () => {
+    const { stack: s, clock } = await discoveryStack(
+      CONFIG.replace('page_size: 3', 'page_size: 3, max_orders: 3'),
+    );
+    const leftOut = (text: string) =>
+      sampleValue(text, 'aliyun_dms_datatrack_discovery_orders_left_out{profile="default"}');
+    const warnings = () =>
+      s.logs.filter(
+        (l) =>
+          l.msg === 'ticket discovery found more tickets than discovery.max_orders; following the newest',
+      );
+    // Of 11, 12, 14, 16 and 17 (all followed without max_orders), the newest three were created 30
+    // minutes, 1 hour and 1 day ago.
+    const first = await afterDiscoveryRun(s, 1);
+    expect(orderIds(first)).toEqual([11, 16, 17]);
+    expect(leftOut(first)).toBe(2);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ level: 'warn', profile: 'default', max_orders: 3, left_out: 2 }),
+    ]);
+    clock.advance(5 * 60_000); // 09:05: ticket 15, created at 09:02, pushes 11 out; no new warning
+    const second = await afterDiscoveryRun(s, 2);
+    expect(orderIds(second)).toEqual([15, 16, 17]);
+    expect(leftOut(second)).toBe(3);
+    expect(warnings()).toHaveLength(1);
+  });
+});
+
+// What one run of discovery exports for tickets that end without a job, a long comment, and a ticket
+// the config names too; the tests below read the same stack after its first run.
+const COMMENT_PIECES = Array.from({ length: 20 }, (_, i) => `[piece ${String(i).padStart(2, '0')}]`);
+/** 200 characters, ten per piece. */
+const LONG_COMMENT = COMMENT_PIECES.join('');
+
+const ONE_RUN_SCENARIO = `${SCENARIO_HEAD}orders:
+  - { id: 31, list: 1h }
+  - { id: 32, list: 1h }
+  - { id: 34, list: 1h }
+  - { id: 35, list: 1h }
+tickets:
+  - { id: 31, created: -1d, approved: -23h, committer: alice, comment: '${LONG_COMMENT}' }
+  - { id: 32, created: -2d, approved: -47h, committer: bob, comment: also in the config }
+  - { id: 33, created: -1h, end: { status: reject, at: -1m }, committer: carol, comment: rejected }
+  - { id: 34, created: -1h, approved: -50m, end: { status: cancel, at: -1m }, committer: dave, comment: cancelled }
+  - { id: 35, created: -1h, approved: -50m, end: { status: closed, at: -1m }, committer: erin, comment: closed }
+`;
+
+const ONE_RUN_CONFIG = `profiles:
+  default:
+    endpoint: \${SIM}
+    protocol: http
+    access_key_id: \${AK_ID}
+    access_key_secret: \${AK_SECRET}
+    discovery: { enabled: true, interval: 5m }
+orders:
+  - { id: 32, name: price audit }
+scrape: { min_interval: 0s }
+`;
+
+/** The sample lines of `text` that start with `prefix`. */
+const linesOf = (text: string, prefix: string): string[] =>
+  text.split('\n').filter((line) => line.startsWith(prefix));
+
+describe('what one discovery run exports', () => {
+  let oneRun: { stack: Stack; text: string } | undefined;
+  beforeAll(async () => {
+    const { stack: s } = await startDiscoveryStack(ONE_RUN_CONFIG, ONE_RUN_SCENARIO);
+    oneRun = { stack: s, text: await afterDiscoveryRun(s, 1) };
+  });
+  afterAll(async () => {
+    await oneRun?.stack.close();
+  });
+  const followed = (): { stack: Stack; text: string } => {
+    if (oneRun === undefined) throw new Error('the stack did not start');
+    return oneRun;
+  };
+
+  // A ticket waiting for approval (toaudit) is the other one without a job: see the first test above.
+  it.each([
+    { status: 'reject', id: 33 },
+    { status: 'cancel', id: 34 },
+    { status: 'closed', id: 35 },
+  ])('exports a $status ticket with its state, and asks nothing about a job it has not', ({ status, id }) => {
+    const { stack: s, text } = followed();
+    expect(linesOf(text, `aliyun_dms_datatrack_ticket_status{order_id="${id}",status="${status}"} `)).toEqual(
+      [`aliyun_dms_datatrack_ticket_status{order_id="${id}",status="${status}"} 1`],
+    );
+    expect(linesOf(text, `aliyun_dms_datatrack_up{order_id="${id}"}`)).toEqual([]);
+    expect(s.simulator.callCount({ action: 'GetDataTrackJobDegree', orderId: id })).toBe(0);
+  });
+
+  it('exports a ticket the config names once, as the config names it', () => {
+    const { text } = followed();
+    expect(linesOf(text, 'aliyun_dms_datatrack_order_info{order_id="32",')).toEqual([
+      'aliyun_dms_datatrack_order_info{order_id="32",name="price audit",profile="default",tid="",source="config",committer="",comment="",database="",console_url=""} 1',
+    ]);
+    expect(linesOf(text, 'aliyun_dms_datatrack_up{order_id="32"}')).toEqual([
+      'aliyun_dms_datatrack_up{order_id="32"} 1',
+    ]);
+  });
+
+  it("cuts a ticket's comment to its first 120 characters in order_info", () => {
+    const { text } = followed();
+    const [info] = linesOf(text, 'aliyun_dms_datatrack_order_info{order_id="31",');
+    expect(info).toContain(
+      `,source="discovery",committer="alice",comment="${COMMENT_PIECES.slice(0, 12).join('')}",`,
+    );
   });
 });
 
 // A gateway between the exporter and the simulator holds the ListOrders requests the test picks, so
 // a test can change the config while a discovery run waits for a page, and release it by hand.
-const PAGED_SCENARIO = `credentials:
-  - { access_key_id: ${TEST_KEY.accessKeyId}, access_key_secret: ${TEST_KEY.accessKeySecret} }
-timezone: Asia/Shanghai
-start_time: 2026-01-05 09:00:00
-list_orders:
+const PAGED_SCENARIO = `${SCENARIO_HEAD}list_orders:
   max_page_size: 2
 orders:
   - { id: 11, list: 1h }
@@ -227,14 +353,15 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-/** Discovery (3 tickets on 2 pages) through a gateway whose mode applies to ListOrders only. */
+/** Discovery (3 tickets on 2 pages) through a gateway whose mode applies to one DMS action only. */
 async function gatedStack(
   mode: GatewayMode,
+  action = 'ListOrders',
 ): Promise<{ stack: Stack; clock: ManualClock; gateway: Gateway }> {
   const clock = new ManualClock(START_MS);
   const g = await startGateway(mode);
   gateway = g;
-  g.actions = new Set(['ListOrders']);
+  g.actions = new Set([action]);
   const s = await startStack({
     scenario: scenarioFromYaml(PAGED_SCENARIO),
     configText: gatedConfig('{ enabled: true, interval: 5m, page_size: 2 }'),
@@ -333,5 +460,23 @@ describe('a discovery run at its deadline', () => {
     expect(
       sampleValue(text, 'aliyun_dms_datatrack_api_request_errors_total{action="ListOrders",code="timeout"}'),
     ).toBe(1);
+  });
+});
+
+describe('a ticket detail that fails', () => {
+  it('is asked again on the next run, and its ticket counts as without detail until then', async () => {
+    const { stack: s, clock, gateway: g } = await gatedStack('bad_gateway', 'GetDataTrackOrderDetail');
+    const without = (text: string) =>
+      sampleValue(text, 'aliyun_dms_datatrack_discovery_orders_without_detail{profile="default"}');
+    // Each detail call answers 502, and so does its retry after a pause of at most 400 ms on the
+    // manual clock, which therefore moves on by that much before each look.
+    const first = await afterDiscoveryRun(s, 1, () => clock.advance(400));
+    expect(without(first)).toBe(3);
+    expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(0);
+    g.mode = 'forward';
+    clock.advance(5 * 60_000);
+    const second = await afterDiscoveryRun(s, 2);
+    expect(without(second)).toBe(0);
+    expect(s.simulator.callCount({ action: 'GetDataTrackOrderDetail' })).toBe(3);
   });
 });
