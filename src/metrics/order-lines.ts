@@ -153,7 +153,7 @@ function infoLabels(id: string, order: TrackedOrder): string {
     ['tid', tid],
     ['source', order.source],
     ['committer', ticket?.committer ?? ''],
-    ['comment', (ticket?.comment ?? '').slice(0, MAX_COMMENT_LABEL)],
+    ['comment', firstCharacters(ticket?.comment ?? '', MAX_COMMENT_LABEL)],
     ['database', ticket?.detail?.database ?? ''],
     ['console_url', order.consoleUrl ?? ''],
   ];
@@ -179,4 +179,9 @@ function ticketLines(
     created: secondsLine(CREATED, id, ticket.createdMs),
     approved: secondsLine(APPROVED, id, ticket.approvedMs),
   };
+}
+
+/** The first `max` characters (code points) of `text`, so that a surrogate pair is never split. */
+function firstCharacters(text: string, max: number): string {
+  return text.length <= max ? text : Array.from(text).slice(0, max).join('');
 }

@@ -237,8 +237,10 @@ describe('ticket discovery (no orders in the config)', () => {
 
 // What one run of discovery exports for tickets that end without a job, a long comment, and a ticket
 // the config names too; the tests below read the same stack after its first run.
-const COMMENT_PIECES = Array.from({ length: 20 }, (_, i) => `[piece ${String(i).padStart(2, '0')}]`);
-/** 200 characters, ten per piece. */
+// Each piece has a character outside the Basic Multilingual Plane, two UTF-16 code units: the cut
+// counts characters, and never splits one in two.
+const COMMENT_PIECES = Array.from({ length: 20 }, (_, i) => `[🐬 pcs ${String(i).padStart(2, '0')}]`);
+/** 200 characters, ten per piece (220 UTF-16 code units). */
 const LONG_COMMENT = COMMENT_PIECES.join('');
 
 const ONE_RUN_SCENARIO = `${SCENARIO_HEAD}orders:
