@@ -73,7 +73,8 @@ function writeOrderMetrics(registry: Registry<RegistryContentType>, result: Scra
         tid: tid === undefined ? '' : String(tid),
         source,
         committer: ticket?.committer ?? '',
-        comment: (ticket?.comment ?? '').slice(0, MAX_COMMENT_LABEL),
+        // Characters, not UTF-16 code units: a pair of halves is never cut in two.
+        comment: [...(ticket?.comment ?? '')].slice(0, MAX_COMMENT_LABEL).join(''),
         database: ticket?.detail?.database ?? '',
         console_url: outcome.order.consoleUrl ?? '',
       },
