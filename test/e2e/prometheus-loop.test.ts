@@ -16,9 +16,8 @@ import { parse, stringify } from 'yaml';
 import { startSimulator, type RunningSimulator } from 'dms-simulator';
 import { listDashboardQueries, substituteGrafanaVariables } from '../support/dashboard-queries.js';
 import { lintMetrics } from '../support/promtool.js';
-import { startGoProgram, type Program } from '../support/process.js';
+import { startGoServer, type Program } from '../support/process.js';
 import {
-  freePort,
   promQuery,
   startWeComStub,
   startWebhookReceiver,
@@ -99,16 +98,15 @@ function shippedAlertmanager(text: string, base: string, wecomApiUrl: string): s
 
 /** Starts an Alertmanager on loopback with `config` in `name`.yml under the test's directory. */
 async function startAlertmanager(name: string, config: string): Promise<number> {
-  const port = await freePort();
   await writeFile(join(dir, `${name}.yml`), config);
-  const alertmanager = startGoProgram(name, 'prometheus-alertmanager', [
+  const { program, port } = await startGoServer(name, 'prometheus-alertmanager', (listenPort) => [
     `--config.file=${join(dir, `${name}.yml`)}`,
     `--storage.path=${join(dir, `${name}-data`)}`,
-    `--web.listen-address=127.0.0.1:${port}`,
+    `--web.listen-address=127.0.0.1:${listenPort}`,
     '--cluster.listen-address=',
   ]);
-  services.push(alertmanager);
-  cleanups.push(() => alertmanager.stop());
+  services.push(program);
+  cleanups.push(() => program.stop());
   return port;
 }
 
@@ -198,7 +196,6 @@ receivers:
 
   await writeFile(join(dir, 'alerts.yml'), loopAlertRules(await readFile('prometheus/alerts.yml', 'utf8')));
   await writeFile(join(dir, 'rules.yml'), loopRecordingRules(await readFile('prometheus/rules.yml', 'utf8')));
-  const prometheusPort = await freePort();
   await writeFile(
     join(dir, 'prometheus.yml'),
     `global: { scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s }
@@ -210,11 +207,15 @@ scrape_configs:
     static_configs: [{ targets: ['${exporterTarget}'] }]
 `,
   );
-  const prometheus = startGoProgram('prometheus', 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-    `--web.listen-address=127.0.0.1:${prometheusPort}`,
-  ]);
+  const { program: prometheus, port: prometheusPort } = await startGoServer(
+    'prometheus',
+    'prometheus',
+    (port) => [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+  );
   services.push(prometheus);
   cleanups.push(() => prometheus.stop());
   prometheusUrl = `http://127.0.0.1:${prometheusPort}`;

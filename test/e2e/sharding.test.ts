@@ -9,8 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGoProgram, type Program } from '../support/process.js';
-import { freePort, promQuery, waitFor } from '../support/services.js';
+import { startGoServer, type Program } from '../support/process.js';
+import { promQuery, waitFor } from '../support/services.js';
 import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 
 const ORDERS = Array.from({ length: 10 }, (_, i) => 701 + i);
@@ -49,11 +49,10 @@ ${ORDERS.map((id) => `  - id: ${id}`).join('\n')}
   for (const shard of [0, 1]) {
     const file = join(dir, `prometheus-${shard}.yml`);
     await writeFile(file, shardConfig(shipped, exporter.url.replace('http://', ''), shard));
-    const port = await freePort();
-    const program = startGoProgram(`prometheus-${shard}`, 'prometheus', [
+    const { program, port } = await startGoServer(`prometheus-${shard}`, 'prometheus', (listenPort) => [
       `--config.file=${file}`,
       `--storage.tsdb.path=${join(dir, `data-${shard}`)}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.listen-address=127.0.0.1:${listenPort}`,
     ]);
     cleanups.push(() => program.stop());
     servers.push({ url: `http://127.0.0.1:${port}`, program });

@@ -10,8 +10,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertDir, type CertDir } from '../support/certs.js';
 import { readWebConfigFile } from '../../src/web/load.js';
-import { startGoProgram, type Program } from '../support/process.js';
-import { freePort, waitFor } from '../support/services.js';
+import { startGoServer, type Program } from '../support/process.js';
+import { waitFor } from '../support/services.js';
 import { scenarioFromYaml, scenarioYaml, startStack, type Stack } from '../support/stack.js';
 
 interface Target {
@@ -58,13 +58,13 @@ orders: [{ id: 1 }]
     .replace('job_name: dms-datatrack', 'job_name: wrong-password')
     .replace('password_file: dms-exporter.password', 'password_file: wrong.password');
   writeFileSync(certs.path('prometheus.yml'), `${job}${wrongJob}`);
-  const prometheusPort = await freePort();
-  prometheus = startGoProgram('prometheus', 'prometheus', [
+  const started = await startGoServer('prometheus', 'prometheus', (port) => [
     `--config.file=${certs.path('prometheus.yml')}`,
     `--storage.tsdb.path=${certs.path('prom-data')}`,
-    `--web.listen-address=127.0.0.1:${prometheusPort}`,
+    `--web.listen-address=127.0.0.1:${port}`,
   ]);
-  prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+  prometheus = started.program;
+  prometheusUrl = `http://127.0.0.1:${started.port}`;
   // The right job's first scrape logs in (a bcrypt check at cost 10) within the 1 s scrape
   // timeout set here, while the wrong job's checks use the same worker: on a loaded machine it may
   // time out once, and the next scrape, its login remembered, is up.

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from './services.js';
 
 // The one way tests run programs: the built exporter and simulator, Prometheus, Alertmanager.
 
@@ -22,6 +23,37 @@ export const LEAN_GO_ENV: Readonly<Record<string, string>> = { GOMAXPROCS: '1', 
 /** Starts a long-running Go program (Prometheus, Alertmanager) in this environment plus LEAN_GO_ENV. */
 export function startGoProgram(name: string, command: string, args: readonly string[]): Program {
   return startProgram(name, command, args, { ...(process.env as Record<string, string>), ...LEAN_GO_ENV });
+}
+
+/**
+ * Starts a Go server (Prometheus, Alertmanager) on a free loopback port, `argsFor(port)` its
+ * arguments, and resolves once it listens there: both log `msg="Listening on"` with the address
+ * only after the bind. A port found free can be taken before the server binds it (by the next
+ * server a test starts, or by another test file's), so a server that could not bind it is started
+ * again on another.
+ */
+export async function startGoServer(
+  name: string,
+  command: string,
+  argsFor: (port: number) => readonly string[],
+): Promise<{ program: Program; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const program = startGoProgram(name, command, argsFor(port));
+    const address = `address=127.0.0.1:${port}`;
+    const listening = await program
+      .waitForLine(
+        (line) => (line.includes('msg="Listening on"') && line.includes(address) ? true : undefined),
+        30_000,
+      )
+      .catch((error: unknown) => error);
+    if (listening === true) return { program, port };
+    await program.stop();
+    if (attempt === 3 || !program.output().includes('address already in use'))
+      throw new Error(
+        `${name} did not listen on 127.0.0.1:${port}: ${String(listening)}\n${program.output().slice(-2000)}`,
+      );
+  }
 }
 
 export interface Program {
