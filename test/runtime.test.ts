@@ -21,7 +21,7 @@ const config = (concurrency: number, orders: string, rateLimit = ''): Config => 
   return loaded.value;
 };
 
-async function storeWith(first: Config, clock = new ManualClock()) {
+async function storeWith(first: Config) {
   let next = first;
   const store = await openRuntimeStore({
     source: () => Promise.resolve({ ok: true, value: next }),
@@ -29,7 +29,7 @@ async function storeWith(first: Config, clock = new ManualClock()) {
     makeClient: () => ({ getJobDegree: unused, listOrders: unused, getOrderDetail: unused }),
     onLoaded: () => undefined,
     logger: pino({ level: 'silent' }),
-    clock,
+    clock: new ManualClock(),
     discovered: () => [],
     onRuntime: () => undefined,
   });

@@ -87,7 +87,6 @@ export function createCollector(deps: CollectorDeps): Collector {
       return running;
     }
     if (order.source === 'probe') probedOnly.add(key);
-    else probedOnly.delete(key);
     const call = start(order);
     inFlight.set(key, call);
     // The memory exists from the call's start; an order forgotten before its call ends (removed by
